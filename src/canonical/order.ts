@@ -1,0 +1,87 @@
+import Type, { type Static } from 'typebox';
+import { Address, Currency, Decimal, SourceRef, Timestamp, UnitOfMeasure } from './common.js';
+
+export const ORDER_SCHEMA_VERSION = 1;
+
+export const OrderLine = Type.Object(
+  {
+    lineId: Type.Optional(Type.String({ maxLength: 64, description: "The channel's line id, echoed back on shipments" })),
+    sku: Type.String({ minLength: 1, maxLength: 100 }),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+    quantity: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000_000 }),
+    uom: UnitOfMeasure,
+    unitPrice: Decimal,
+    discount: Type.Optional(Decimal),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderCharge = Type.Object(
+  {
+    type: Type.Union([Type.Literal('shipping'), Type.Literal('handling'), Type.Literal('fee'), Type.Literal('discount')]),
+    amount: Decimal,
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderTax = Type.Object(
+  { name: Type.String({ maxLength: 100 }), amount: Decimal, rate: Type.Optional(Decimal) },
+  { additionalProperties: false },
+);
+
+export const PaymentStatus = Type.Union(
+  ['pending', 'authorized', 'paid', 'partially_paid', 'on_account', 'refunded', 'voided'].map((s) => Type.Literal(s)),
+);
+
+export const OrderCustomer = Type.Object(
+  {
+    accountId: Type.String({ minLength: 1, maxLength: 100, description: 'Customer account in the ERP (or its cross-reference)' }),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    email: Type.Optional(Type.String({ maxLength: 254 })),
+  },
+  { additionalProperties: false },
+);
+
+/** The order as a channel submits it to `POST /v1/orders`. */
+export const OrderSubmission = Type.Object(
+  {
+    channel: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Channel instance that took the order' }),
+    channelOrderId: Type.String({ minLength: 1, maxLength: 128, description: "The channel's own order id; unique per channel" }),
+    orderNumber: Type.Optional(Type.String({ maxLength: 128, description: 'Order number as people know it' })),
+    poNumber: Type.Optional(Type.String({ maxLength: 128, description: "The buyer's purchase order number" })),
+    orderedAt: Timestamp,
+    currency: Currency,
+    customer: OrderCustomer,
+    shipTo: Address,
+    billTo: Type.Optional(Address),
+    lines: Type.Array(OrderLine, { minItems: 1, maxItems: 5000 }),
+    charges: Type.Optional(Type.Array(OrderCharge, { maxItems: 100 })),
+    taxes: Type.Optional(Type.Array(OrderTax, { maxItems: 100 })),
+    payment: Type.Object(
+      { status: PaymentStatus, method: Type.Optional(Type.String({ maxLength: 64 })), reference: Type.Optional(Type.String({ maxLength: 128 })) },
+      { additionalProperties: false },
+    ),
+    notes: Type.Optional(Type.String({ maxLength: 4000 })),
+    attributes: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1000 }))),
+  },
+  { additionalProperties: false, $id: 'OrderSubmission' },
+);
+
+/** Canonical Order v1: the submission plus what crossdock adds when it accepts it. */
+export const Order = Type.Intersect(
+  [
+    Type.Omit(OrderSubmission, ['$id']),
+    Type.Object({
+      id: Type.String({ description: 'crossdock order id' }),
+      version: Type.Literal(ORDER_SCHEMA_VERSION),
+      source: SourceRef,
+      receivedAt: Timestamp,
+    }),
+  ],
+  { $id: 'Order' },
+);
+
+export type OrderSubmission = Static<typeof OrderSubmission>;
+export type Order = Static<typeof Order>;
+export type OrderLine = Static<typeof OrderLine>;

@@ -1,0 +1,113 @@
+/**
+ * The one catalogue of crossdock's errors. Each code fixes its kind, its HTTP status when it
+ * reaches an API caller, and the action a person should take. The code is also the metric
+ * label and the dead-letter grouping key, so codes are stable once published.
+ * `docs/errors.md` is kept equal to this table by a test.
+ */
+export type ErrorKind =
+  /** Well-formed, but the business says no. Needs a person; never retried. */
+  | 'business'
+  /** Breaks a contract (bad request, signature, target 4xx). Not retried. */
+  | 'rejected'
+  /** The world is unwell (timeout, 429, 5xx, breaker open). Retried with backoff. */
+  | 'transient'
+  /** crossdock is wrong. Retried a few times, then dead-lettered and logged. */
+  | 'defect';
+
+export interface ErrorDefinition {
+  readonly kind: ErrorKind;
+  readonly status: number;
+  readonly title: string;
+  /** What a person should do about it. */
+  readonly action: string;
+}
+
+export const ERRORS = {
+  'request.invalid-json': {
+    kind: 'rejected', status: 400, title: 'The request body is not valid JSON',
+    action: 'Send a well-formed JSON document; the detail says where parsing stopped.',
+  },
+  'request.invalid': {
+    kind: 'rejected', status: 422, title: 'The request does not match the schema',
+    action: 'Correct the fields listed in `errors`; each names its JSON pointer.',
+  },
+  'request.unsupported-media-type': {
+    kind: 'rejected', status: 415, title: 'Unsupported content type',
+    action: 'Send the body as `application/json`.',
+  },
+  'request.too-large': {
+    kind: 'rejected', status: 413, title: 'The request body is too large',
+    action: 'Split the document or raise `api.bodyLimitBytes` in the configuration.',
+  },
+  'request.idempotency-conflict': {
+    kind: 'rejected', status: 409, title: 'This key was already used with a different body',
+    action: 'Use a new Idempotency-Key (or channel order id) for a different document, or resend the original body.',
+  },
+  'request.not-found': {
+    kind: 'rejected', status: 404, title: 'Not found',
+    action: 'Check the identifier; identifiers are returned by the call that created the resource.',
+  },
+  'request.conflict': {
+    kind: 'rejected', status: 409, title: 'The resource is not in a state that allows this',
+    action: 'Read the resource again and act on its current state.',
+  },
+  'customer.unknown': {
+    kind: 'business', status: 422, title: 'Unknown customer account',
+    action: 'Create the customer in the ERP or fix the account mapping, then replay the order.',
+  },
+  'customer.credit-hold': {
+    kind: 'business', status: 422, title: 'Customer is on credit hold',
+    action: 'Release the credit hold or raise the credit limit in the ERP, then replay the order.',
+  },
+  'sku.unknown': {
+    kind: 'business', status: 422, title: 'Unknown SKU',
+    action: 'Create the item in the ERP or add a SKU cross-reference, then replay the order.',
+  },
+  'erp.rejected': {
+    kind: 'business', status: 422, title: 'The ERP refused the document',
+    action: 'Read the ERP message in the detail, correct the data in the ERP or the mapping, then replay.',
+  },
+  'target.rejected': {
+    kind: 'rejected', status: 502, title: 'The target rejected the request as malformed',
+    action: 'This is a mapping or contract problem: inspect the transformed payload and the response, fix the mapping, then replay.',
+  },
+  'target.timeout': {
+    kind: 'transient', status: 504, title: 'The target did not answer in time',
+    action: 'Retried automatically. If it persists, check the target system and the configured timeout.',
+  },
+  'target.rate-limited': {
+    kind: 'transient', status: 503, title: 'The target is rate limiting crossdock',
+    action: 'Retried automatically after the advertised delay. Lower the configured rate if this is frequent.',
+  },
+  'target.unavailable': {
+    kind: 'transient', status: 503, title: 'The target answered with a server error',
+    action: 'Retried automatically. If it persists, check the target system, then replay the dead letters.',
+  },
+  'target.unreachable': {
+    kind: 'transient', status: 503, title: 'The target could not be reached or dropped the connection',
+    action: 'Retried automatically; the order is checked in the target before any new create. Check network and target.',
+  },
+  'target.circuit-open': {
+    kind: 'transient', status: 503, title: 'Calls to the target are paused by its circuit breaker',
+    action: 'Nothing to do: work waits and resumes when probe calls succeed. Check the target if it stays open.',
+  },
+  'internal.defect': {
+    kind: 'defect', status: 500, title: 'crossdock met a state it does not expect',
+    action: 'Report it with the correlation id; the message is kept and can be replayed after a fix.',
+  },
+  'internal.shutting-down': {
+    kind: 'transient', status: 503, title: 'crossdock is shutting down',
+    action: 'Retry against another instance or after the restart.',
+  },
+} as const satisfies Record<string, ErrorDefinition>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export function definitionOf(code: ErrorCode): ErrorDefinition {
+  return ERRORS[code];
+}
+
+/** Retries follow from the kind alone. */
+export function isRetryable(kind: ErrorKind): boolean {
+  return kind === 'transient' || kind === 'defect';
+}

@@ -1,0 +1,49 @@
+/**
+ * Money is carried as decimal strings (never floats) so that "10.10" stays "10.10" from the
+ * channel to the ERP. Arithmetic is done on scaled bigints.
+ */
+export const DECIMAL_PATTERN = '^-?(0|[1-9][0-9]*)(\\.[0-9]{1,6})?$';
+const DECIMAL = new RegExp(DECIMAL_PATTERN);
+const SCALE = 6;
+
+export function isDecimal(value: string): boolean {
+  return DECIMAL.test(value);
+}
+
+function toScaled(value: string): bigint {
+  if (!isDecimal(value)) throw new TypeError(`not a decimal string: ${value}`);
+  const negative = value.startsWith('-');
+  const [whole = '0', fraction = ''] = (negative ? value.slice(1) : value).split('.');
+  const scaled = BigInt(whole) * 10n ** BigInt(SCALE) + BigInt(fraction.padEnd(SCALE, '0'));
+  return negative ? -scaled : scaled;
+}
+
+function fromScaled(scaled: bigint, decimals: number): string {
+  const negative = scaled < 0n;
+  let abs = negative ? -scaled : scaled;
+  const drop = 10n ** BigInt(SCALE - decimals);
+  // Round half away from zero at the requested number of decimals.
+  abs = (abs + drop / 2n) / drop;
+  const unit = 10n ** BigInt(decimals);
+  const whole = abs / unit;
+  const fraction = (abs % unit).toString().padStart(decimals, '0');
+  const text = decimals > 0 ? `${whole}.${fraction}` : `${whole}`;
+  return negative && abs !== 0n ? `-${text}` : text;
+}
+
+/** Sum of decimal strings, rendered with `decimals` places. */
+export function sumDecimals(values: readonly string[], decimals = 2): string {
+  return fromScaled(values.reduce((acc, v) => acc + toScaled(v), 0n), decimals);
+}
+
+/** `unitPrice × quantity`, rendered with `decimals` places. */
+export function multiplyDecimal(unitPrice: string, quantity: number, decimals = 2): string {
+  const q = toScaled(String(quantity));
+  return fromScaled((toScaled(unitPrice) * q) / 10n ** BigInt(SCALE), decimals);
+}
+
+/** -1, 0 or 1 as a < b, a = b, a > b. */
+export function compareDecimals(a: string, b: string): number {
+  const d = toScaled(a) - toScaled(b);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
+}

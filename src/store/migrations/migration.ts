@@ -1,0 +1,6 @@
+/** One numbered, append-only schema change. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}

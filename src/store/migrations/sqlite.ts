@@ -1,0 +1,119 @@
+import type { Migration } from './migration.js';
+
+/**
+ * SQLite schema, numbered and append-only. The same number means the same change in
+ * `postgres.ts`; a test compares the two lists.
+ */
+export const sqliteMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'journal, orders, idempotency, queue, outbox, rate budgets',
+    sql: `
+CREATE TABLE messages (
+  id TEXT PRIMARY KEY,
+  correlation_id TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  subject_id TEXT,
+  channel_ref TEXT,
+  source_ts TEXT,
+  status TEXT NOT NULL,
+  raw TEXT NOT NULL,
+  canonical TEXT,
+  received_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX messages_correlation ON messages (correlation_id);
+CREATE INDEX messages_subject ON messages (subject_id);
+CREATE INDEX messages_channel_ref ON messages (channel_ref);
+CREATE INDEX messages_received ON messages (received_at, id);
+CREATE INDEX messages_status ON messages (status, received_at);
+
+CREATE TABLE message_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  step TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  target TEXT,
+  attempt INTEGER,
+  latency_ms REAL,
+  error TEXT,
+  payload TEXT,
+  detail TEXT
+);
+CREATE INDEX message_events_message ON message_events (message_id, seq);
+
+CREATE TABLE orders (
+  id TEXT PRIMARY KEY,
+  channel TEXT NOT NULL,
+  channel_order_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  correlation_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  canonical TEXT NOT NULL,
+  customer_account TEXT NOT NULL,
+  erp_ref TEXT,
+  reason TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (channel, channel_order_id)
+);
+CREATE INDEX orders_state ON orders (state, updated_at);
+
+CREATE TABLE order_lines_index (
+  order_id TEXT NOT NULL,
+  sku TEXT NOT NULL,
+  PRIMARY KEY (sku, order_id)
+);
+
+CREATE TABLE idempotency_keys (
+  key TEXT PRIMARY KEY,
+  request_hash TEXT NOT NULL,
+  response TEXT NOT NULL,
+  duplicates INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  queue TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  correlation_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  max_attempts INTEGER NOT NULL,
+  run_at INTEGER NOT NULL,
+  lease_owner TEXT,
+  lease_token TEXT,
+  lease_expires_at INTEGER,
+  last_error TEXT,
+  subject_id TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (queue, status, run_at);
+CREATE INDEX jobs_lease ON jobs (status, lease_expires_at);
+
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic TEXT NOT NULL,
+  key TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  published_at INTEGER
+);
+
+CREATE TABLE rate_budgets (
+  target TEXT PRIMARY KEY,
+  tat REAL NOT NULL
+);
+
+CREATE TABLE counters (
+  name TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+);
+`,
+  },
+];

@@ -1,0 +1,27 @@
+import type Database from 'better-sqlite3';
+import { sqliteMigrations } from '../migrations/sqlite.js';
+
+/** Applies pending migrations in one immediate transaction, so two processes cannot both apply one. */
+export function migrateSqlite(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const apply = db.transaction(() => {
+    const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+    for (const m of sqliteMigrations) {
+      if (applied.has(m.version)) continue;
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());
+    }
+  });
+  apply.immediate();
+}
+
+/**
+ * WAL with synchronous=FULL: every commit is fsynced, so a 202 means the order is on disk.
+ * Group commit (one transaction for every request waiting) is what keeps that fast.
+ */
+export function configureSqlite(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+}

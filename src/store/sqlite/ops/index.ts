@@ -1,0 +1,49 @@
+import type Database from 'better-sqlite3';
+import { acceptOrder } from './intake.js';
+import { getOrder, transitionOrder } from './orders.js';
+import { appendEvent, getMessage, listEvents, searchMessages } from './journal.js';
+import {
+  claimJobs, completeJob, deadLetterJob, enqueue, extendLease, getJob, listDeadLetters, queueStats, releaseLeases,
+  replayDeadLetter, retryJob,
+} from './queue.js';
+import { deferRate, reserveRateSlot } from './rate.js';
+import { countersSnapshot } from './counters.js';
+import { sql } from '../statements.js';
+import type { OutboxEvent } from '../../types.js';
+
+function listOutbox(db: Database.Database, afterSeq: number, limit: number): OutboxEvent[] {
+  const rows = sql(db, 'SELECT seq, topic, key, payload, created_at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as
+    { seq: number; topic: string; key: string; payload: string; created_at: number }[];
+  return rows.map((r) => ({ seq: r.seq, topic: r.topic, key: r.key, payload: JSON.parse(r.payload), createdAt: r.created_at }));
+}
+
+/**
+ * Every store operation as a synchronous function of the connection. The writer thread runs
+ * them; the names are the message protocol between the store proxy and the thread.
+ */
+export const operations = {
+  acceptOrder,
+  getOrder,
+  transitionOrder,
+  appendEvent,
+  getMessage,
+  listEvents,
+  searchMessages,
+  enqueue,
+  claimJobs,
+  completeJob,
+  retryJob,
+  deadLetterJob,
+  releaseLeases,
+  extendLease,
+  getJob,
+  queueStats,
+  listDeadLetters,
+  replayDeadLetter,
+  listOutbox,
+  reserveRateSlot,
+  deferRate,
+  countersSnapshot,
+} satisfies Record<string, (db: Database.Database, ...args: never[]) => unknown>;
+
+export type OperationName = keyof typeof operations;

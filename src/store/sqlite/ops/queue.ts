@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { ErrorRecord } from '../../../errors/crossdock-error.js';
+import type { ClaimRequest, DeadLetter, DeadLetterQuery, Job, NewJob, QueueStats, RetryRequest } from '../../types.js';
+import { sql, toJson } from '../statements.js';
+import { toJob, type JobRow } from './rows.js';
+import { appendEvent } from './journal.js';
+
+export function enqueue(db: Database.Database, job: NewJob): string {
+  const subject = (job.payload as { orderId?: unknown } | null)?.orderId;
+  sql(db, `INSERT INTO jobs (id, queue, payload, correlation_id, status, attempts, max_attempts, run_at, subject_id, created_at, updated_at)
+           VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)`)
+    .run(job.id, job.queue, JSON.stringify(job.payload), job.correlationId, job.maxAttempts, job.runAt,
+      typeof subject === 'string' ? subject : null, job.now, job.now);
+  return job.id;
+}
+
+/**
+ * Due jobs and jobs whose holder's lease ran out (a crashed process) are claimed alike; the
+ * attempt is counted at claim time so a crash mid-attempt still counts towards max attempts.
+ */
+export function claimJobs(db: Database.Database, c: ClaimRequest): Job[] {
+  const queues = c.queues.map(() => '?').join(', ');
+  const due = sql(db, `SELECT id FROM jobs WHERE queue IN (${queues}) AND
+      ((status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_expires_at <= ?))
+      ORDER BY run_at LIMIT ?`).all(...c.queues, c.now, c.now, c.limit) as { id: string }[];
+  const claim = sql(db, `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_token = ?,
+      lease_expires_at = ?, updated_at = ? WHERE id = ? RETURNING *`);
+  return due.map(({ id }) => toJob(claim.get(c.workerId, randomUUID(), c.now + c.leaseMs, c.now, id) as JobRow));
+}
+
+export function completeJob(db: Database.Database, jobId: string, leaseToken: string, now: number): boolean {
+  return sql(db, `UPDATE jobs SET status = 'done', lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = ?
+      WHERE id = ? AND lease_token = ? AND status = 'running'`).run(now, jobId, leaseToken).changes === 1;
+}
+
+export function retryJob(db: Database.Database, jobId: string, leaseToken: string, r: RetryRequest): boolean {
+  return sql(db, `UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, attempts = attempts - ?,
+      lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = ?
+      WHERE id = ? AND lease_token = ? AND status = 'running'`)
+    .run(r.runAt, JSON.stringify(r.error), r.countAttempt ? 0 : 1, r.now, jobId, leaseToken).changes === 1;
+}
+
+export function deadLetterJob(db: Database.Database, jobId: string, leaseToken: string, error: ErrorRecord, now: number): boolean {
+  return sql(db, `UPDATE jobs SET status = 'dead', last_error = ?, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL,
+      updated_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`).run(JSON.stringify(error), now, jobId, leaseToken).changes === 1;
+}
+
+export function releaseLeases(db: Database.Database, workerId: string, now: number): number {
+  return sql(db, `UPDATE jobs SET status = 'queued', attempts = MAX(attempts - 1, 0), run_at = ?, lease_owner = NULL,
+      lease_token = NULL, lease_expires_at = NULL, updated_at = ? WHERE lease_owner = ? AND status = 'running'`)
+    .run(now, now, workerId).changes;
+}
+
+export function extendLease(db: Database.Database, jobId: string, leaseToken: string, until: number): boolean {
+  return sql(db, `UPDATE jobs SET lease_expires_at = ? WHERE id = ? AND lease_token = ? AND status = 'running'`)
+    .run(until, jobId, leaseToken).changes === 1;
+}
+
+export function getJob(db: Database.Database, jobId: string): Job | undefined {
+  const row = sql(db, 'SELECT * FROM jobs WHERE id = ?').get(jobId) as JobRow | undefined;
+  return row ? toJob(row) : undefined;
+}
+
+export function queueStats(db: Database.Database, now: number): QueueStats[] {
+  const rows = sql(db, `SELECT queue,
+      SUM(status = 'queued') AS queued, SUM(status = 'running') AS running, SUM(status = 'dead') AS dead,
+      SUM(status = 'queued' AND attempts > 0) AS retrying,
+      MIN(CASE WHEN status = 'queued' AND run_at <= ? THEN run_at END) AS oldest
+      FROM jobs WHERE status <> 'done' GROUP BY queue`).all(now) as
+    { queue: string; queued: number; running: number; dead: number; retrying: number; oldest: number | null }[];
+  return rows.map((r) => ({
+    queue: r.queue, queued: r.queued, running: r.running, dead: r.dead, retrying: r.retrying,
+    oldestAgeMs: r.oldest === null ? 0 : Math.max(0, now - r.oldest),
+  }));
+}
+
+export function listDeadLetters(db: Database.Database, q: DeadLetterQuery): DeadLetter[] {
+  const rows = sql(db, `SELECT * FROM jobs WHERE status = 'dead' AND (? IS NULL OR json_extract(last_error, '$.code') = ?)
+      ORDER BY updated_at DESC, id DESC LIMIT ?`).all(q.code ?? null, q.code ?? null, q.limit) as (JobRow & { subject_id: string | null })[];
+  return rows.map((r) => ({
+    jobId: r.id, queue: r.queue, correlationId: r.correlation_id, subjectId: r.subject_id, attempts: r.attempts,
+    error: JSON.parse(r.last_error ?? '{}') as ErrorRecord, deadAt: r.updated_at,
+  }));
+}
+
+/** A replayed job starts over with fresh attempts; its order goes back to `received`. */
+export function replayDeadLetter(db: Database.Database, jobId: string, now: number): Job | undefined {
+  const row = sql(db, `UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, lease_owner = NULL, lease_token = NULL,
+      lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead' RETURNING *`).get(now, now, jobId) as JobRow | undefined;
+  if (!row) return undefined;
+  const job = toJob(row);
+  const orderId = (job.payload as { orderId?: unknown }).orderId;
+  if (typeof orderId === 'string') {
+    const order = sql(db, `UPDATE orders SET state = 'received', reason = NULL, updated_at = ? WHERE id = ? RETURNING message_id`)
+      .get(now, orderId) as { message_id: string } | undefined;
+    if (order) {
+      sql(db, `UPDATE messages SET status = 'accepted', updated_at = ? WHERE id = ?`).run(now, order.message_id);
+      appendEvent(db, { messageId: order.message_id, at: now, step: 'replayed', outcome: 'info', detail: { jobId, previousError: toJson(job.lastError) } });
+    }
+  }
+  return job;
+}

@@ -1,0 +1,16 @@
+import type { OperationName } from './ops/index.js';
+
+/** Messages between the store proxy (main thread) and the writer thread. */
+export interface OperationRequest {
+  id: number;
+  op: OperationName;
+  args: unknown[];
+}
+
+export type OperationResult =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { message: string; name: string; stack?: string } };
+
+export interface WriterInit {
+  file: string;
+}

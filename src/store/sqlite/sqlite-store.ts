@@ -1,0 +1,125 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { Store } from '../types.js';
+import type { OperationName, operations } from './ops/index.js';
+import type { OperationRequest, OperationResult } from './protocol.js';
+
+type Ops = typeof operations;
+type Args<K extends OperationName> = Ops[K] extends (db: never, ...args: infer A) => unknown ? A : never;
+type Result<K extends OperationName> = Ops[K] extends (...args: never[]) => infer R ? R : never;
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its folder is created when missing. */
+  file: string;
+}
+
+/**
+ * Opens the embedded store: a proxy on this thread, and a writer thread that owns the
+ * connection and group-commits. Requests made in the same tick travel in one message.
+ */
+export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
+  mkdirSync(dirname(options.file), { recursive: true });
+  const worker = startWriter(options.file);
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let outgoing: OperationRequest[] = [];
+  let closed = false;
+  let exitError: Error | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    const onMessage = (m: unknown) => {
+      if ((m as { ready?: boolean }).ready) {
+        worker.off('error', reject);
+        worker.off('message', onMessage);
+        resolve();
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+  });
+
+  worker.on('message', (results: OperationResult[]) => {
+    for (const r of results) {
+      const w = waiting.get(r.id);
+      if (!w) continue;
+      waiting.delete(r.id);
+      if (r.ok) w.resolve(r.value);
+      else w.reject(Object.assign(new Error(r.error.message), { name: r.error.name, stack: r.error.stack }));
+    }
+  });
+  worker.on('error', (error) => {
+    exitError = error;
+  });
+  worker.on('exit', () => {
+    const error = exitError ?? new Error('the SQLite writer stopped');
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  });
+
+  function call<K extends OperationName>(op: K, ...args: Args<K>): Promise<Result<K>> {
+    if (closed) return Promise.reject(new Error('the store is closed'));
+    return new Promise((resolve, reject) => {
+      const id = nextId++;
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      if (outgoing.length === 0) queueMicrotask(sendOutgoing);
+      outgoing.push({ id, op, args });
+    });
+  }
+  function sendOutgoing(): void {
+    const batch = outgoing;
+    outgoing = [];
+    worker.postMessage(batch);
+  }
+
+  const store: Store = {
+    dialect: 'sqlite',
+    migrate: async () => {
+      // The writer thread migrates before it reports ready.
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // The writer answers everything it was sent before it closes the connection.
+      if (outgoing.length > 0) sendOutgoing();
+      const exited = new Promise((r) => worker.once('exit', r));
+      worker.postMessage('close');
+      await exited;
+    },
+    acceptOrder: (input) => call('acceptOrder', input),
+    getOrder: (id) => call('getOrder', id),
+    transitionOrder: (t) => call('transitionOrder', t),
+    appendEvent: (e) => call('appendEvent', e),
+    getMessage: (id) => call('getMessage', id),
+    listEvents: (id) => call('listEvents', id),
+    searchMessages: (q) => call('searchMessages', q),
+    enqueue: (job) => call('enqueue', job),
+    claimJobs: (c) => call('claimJobs', c),
+    completeJob: (id, token) => call('completeJob', id, token, Date.now()),
+    retryJob: (id, token, r) => call('retryJob', id, token, r),
+    deadLetterJob: (id, token, error, now) => call('deadLetterJob', id, token, error, now),
+    releaseLeases: (workerId, now) => call('releaseLeases', workerId, now),
+    extendLease: (id, token, until) => call('extendLease', id, token, until),
+    getJob: (id) => call('getJob', id),
+    queueStats: (now) => call('queueStats', now),
+    listDeadLetters: (q) => call('listDeadLetters', q),
+    replayDeadLetter: (id, now) => call('replayDeadLetter', id, now),
+    listOutbox: (after, limit) => call('listOutbox', after, limit),
+    reserveRateSlot: (r) => call('reserveRateSlot', r),
+    deferRate: (target, until) => call('deferRate', target, until),
+    countersSnapshot: () => call('countersSnapshot'),
+  };
+  return store;
+}
+
+/** Runs the writer from compiled JavaScript, or from TypeScript source under tsx (tests). */
+function startWriter(file: string): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./writer-thread.js', import.meta.url), { workerData: { file } });
+  const tsxRoot = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(join(tsxRoot, 'dist/esm/api/index.mjs')).href;
+  const entry = new URL('./writer-thread.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: { file } });
+}

@@ -1,0 +1,279 @@
+import type { ErrorRecord } from '../errors/crossdock-error.js';
+import type { OrderState } from '../canonical/states.js';
+
+/**
+ * The one place crossdock keeps state. Two implementations (SQLite, PostgreSQL) pass the same
+ * conformance suite in `test/conformance/store.suite.ts`. Every method is one transaction.
+ * Times are epoch milliseconds supplied by the caller, so tests control the clock.
+ */
+export interface Store extends RateBudgetStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Applies pending numbered migrations. Safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  // Intake
+  /** Journals raw + canonical, records idempotency keys and enqueues processing, atomically. */
+  acceptOrder(input: AcceptOrderInput): Promise<AcceptOrderResult>;
+
+  // Orders
+  getOrder(id: string): Promise<OrderRecord | undefined>;
+  /**
+   * Moves an order from one of `from` to `to`, appends the step to its journal, writes an outbox
+   * event and, when `job` is given, finishes the job — all in one transaction. Returns false and
+   * changes nothing when the order is no longer in one of `from` (another worker got there first).
+   */
+  transitionOrder(t: OrderTransition): Promise<boolean>;
+
+  // Journal
+  /** Appends a step or attempt to a message's timeline. */
+  appendEvent(event: NewMessageEvent): Promise<void>;
+  getMessage(id: string): Promise<MessageRecord | undefined>;
+  listEvents(messageId: string): Promise<MessageEvent[]>;
+  searchMessages(query: MessageQuery): Promise<MessagePage>;
+
+  // Work queue
+  enqueue(job: NewJob): Promise<string>;
+  /** Claims due jobs (and jobs whose lease expired) for `workerId`, oldest `runAt` first. */
+  claimJobs(claim: ClaimRequest): Promise<Job[]>;
+  /** Finishes a job held under `leaseToken`. False when the lease was lost. */
+  completeJob(jobId: string, leaseToken: string): Promise<boolean>;
+  /** Puts the job back to run at `runAt`. `countAttempt: false` for deferrals that did not reach the target. */
+  retryJob(jobId: string, leaseToken: string, retry: RetryRequest): Promise<boolean>;
+  /** Moves the job to the dead-letter list with its reason. */
+  deadLetterJob(jobId: string, leaseToken: string, error: ErrorRecord, now: number): Promise<boolean>;
+  /** Gives back every lease `workerId` holds (graceful shutdown). */
+  releaseLeases(workerId: string, now: number): Promise<number>;
+  extendLease(jobId: string, leaseToken: string, until: number): Promise<boolean>;
+  getJob(jobId: string): Promise<Job | undefined>;
+  queueStats(now: number): Promise<QueueStats[]>;
+
+  // Dead letters
+  listDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
+  /** Re-queues a dead job with fresh attempts; the order, if any, goes back to `received`. */
+  replayDeadLetter(jobId: string, now: number): Promise<Job | undefined>;
+
+  // Outbox
+  listOutbox(afterSeq: number, limit: number): Promise<OutboxEvent[]>;
+
+  // Counters kept durably (shared by every process on the store)
+  countersSnapshot(): Promise<Record<string, number>>;
+}
+
+/**
+ * A rate budget shared by every crossdock process on the same store, as a GCRA schedule:
+ * one "theoretical arrival time" per target. Reserving a slot moves it forward by one interval.
+ */
+export interface RateBudgetStore {
+  /**
+   * Reserves the next call slot for `target` when it is at most `maxWaitMs` away.
+   * Returns when to call (`at`, epoch ms) or, when not granted, how long until a slot could be had.
+   */
+  reserveRateSlot(request: RateSlotRequest): Promise<RateSlot>;
+  /** Pushes the target's next slot to at least `until` (a `Retry-After` from the target). */
+  deferRate(target: string, until: number): Promise<void>;
+}
+
+export interface RateSlotRequest {
+  target: string;
+  /** Milliseconds between calls: 1000 / rate. */
+  intervalMs: number;
+  /** Allowed burst above the steady rate, in calls (1 = none). */
+  burst: number;
+  maxWaitMs: number;
+  now: number;
+}
+export type RateSlot = { granted: true; at: number } | { granted: false; retryInMs: number };
+
+export interface AcceptOrderInput {
+  orderId: string;
+  messageId: string;
+  jobId: string;
+  correlationId: string;
+  channel: string;
+  channelOrderId: string;
+  /** The natural key (channel + channel order id) and, when given, the caller's Idempotency-Key. */
+  idempotencyKeys: string[];
+  /** Hash of the canonicalised request body: same key + same hash = duplicate, else conflict. */
+  requestHash: string;
+  raw: string;
+  canonical: unknown;
+  /** What the caller gets back, now and on every duplicate. */
+  response: AcceptedResponse;
+  sourceTimestamp: string;
+  customerAccount: string;
+  skus: string[];
+  now: number;
+  maxAttempts: number;
+}
+
+export interface AcceptedResponse {
+  orderId: string;
+  correlationId: string;
+  status: OrderState;
+  location: string;
+}
+
+export type AcceptOrderResult =
+  | { outcome: 'accepted'; response: AcceptedResponse }
+  | { outcome: 'duplicate'; response: AcceptedResponse }
+  | { outcome: 'conflict'; key: string; response: AcceptedResponse };
+
+export interface OrderRecord {
+  id: string;
+  channel: string;
+  channelOrderId: string;
+  state: OrderState;
+  correlationId: string;
+  messageId: string;
+  canonical: unknown;
+  customerAccount: string;
+  erpRef: string | null;
+  reason: ErrorRecord | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface OrderTransition {
+  orderId: string;
+  from: OrderState[];
+  to: OrderState;
+  now: number;
+  /** Journal step recorded with the transition. */
+  step: string;
+  detail?: Record<string, unknown>;
+  reason?: ErrorRecord | null;
+  erpRef?: string;
+  /** Event published through the outbox, e.g. `order.posted`. */
+  event?: { topic: string; payload: unknown };
+  /** Finish this job in the same transaction (`complete`) or dead-letter it with the reason. */
+  job?: { id: string; leaseToken: string; outcome: 'complete' | 'dead' };
+}
+
+export type MessageStatus = 'accepted' | 'processing' | 'delivered' | 'held' | 'failed' | 'rejected';
+
+export interface MessageRecord {
+  id: string;
+  correlationId: string;
+  direction: 'inbound' | 'outbound';
+  source: string;
+  kind: string;
+  subjectId: string | null;
+  channelRef: string | null;
+  sourceTimestamp: string | null;
+  status: MessageStatus;
+  raw: string;
+  canonical: unknown;
+  receivedAt: number;
+  updatedAt: number;
+}
+
+export interface NewMessageEvent {
+  messageId: string;
+  at: number;
+  /** `received`, `validated`, `erp.lookup`, `erp.create`, `posted`, `held`, … */
+  step: string;
+  outcome: 'ok' | 'error' | 'info';
+  target?: string;
+  attempt?: number;
+  latencyMs?: number;
+  error?: ErrorRecord;
+  /** Payload as transformed for the target, for outbound calls. */
+  payload?: unknown;
+  detail?: Record<string, unknown>;
+}
+export interface MessageEvent extends NewMessageEvent {
+  seq: number;
+}
+
+export interface MessageQuery {
+  text?: string; // order number, channel order id, correlation id, order id
+  status?: MessageStatus;
+  channel?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+}
+export interface MessagePage {
+  items: Omit<MessageRecord, 'raw' | 'canonical'>[];
+  nextCursor: string | null;
+}
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'dead';
+
+export interface NewJob {
+  id: string;
+  queue: string;
+  payload: unknown;
+  correlationId: string;
+  runAt: number;
+  maxAttempts: number;
+  now: number;
+}
+
+export interface Job {
+  id: string;
+  queue: string;
+  payload: unknown;
+  correlationId: string;
+  status: JobStatus;
+  attempts: number;
+  maxAttempts: number;
+  runAt: number;
+  leaseOwner: string | null;
+  leaseToken: string | null;
+  leaseExpiresAt: number | null;
+  lastError: ErrorRecord | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ClaimRequest {
+  queues: string[];
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+}
+
+export interface RetryRequest {
+  runAt: number;
+  error: ErrorRecord;
+  countAttempt: boolean;
+  now: number;
+}
+
+export interface QueueStats {
+  queue: string;
+  queued: number;
+  running: number;
+  dead: number;
+  /** Jobs waiting after at least one failed attempt. */
+  retrying: number;
+  /** Age of the oldest due job, ms (0 when none). */
+  oldestAgeMs: number;
+}
+
+export interface DeadLetterQuery {
+  code?: string;
+  limit: number;
+}
+export interface DeadLetter {
+  jobId: string;
+  queue: string;
+  correlationId: string;
+  subjectId: string | null;
+  attempts: number;
+  error: ErrorRecord;
+  deadAt: number;
+}
+
+export interface OutboxEvent {
+  seq: number;
+  topic: string;
+  key: string;
+  payload: unknown;
+  createdAt: number;
+}
