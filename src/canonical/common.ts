@@ -4,10 +4,18 @@ import { DECIMAL_PATTERN } from '../lib/money.js';
 /** ISO 4217 currency codes known to the runtime's ICU data (Node ships full ICU). */
 export const CURRENCY_CODES: readonly string[] = Intl.supportedValuesOf('currency');
 
-export const Currency = Type.Union(
-  CURRENCY_CODES.map((code) => Type.Literal(code)),
-  { description: 'ISO 4217 currency code', examples: ['USD'] },
-);
+/** An enum (not a union of literals) so that a bad code yields one readable error, not 160. */
+export const Currency = Type.Unsafe<string>({
+  type: 'string',
+  enum: [...CURRENCY_CODES],
+  description: 'ISO 4217 currency code',
+  examples: ['USD'],
+});
+
+/** A string restricted to `values`, as a JSON Schema enum with its literal union as the type. */
+export function StringEnum<const T extends readonly string[]>(values: T, description?: string) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+}
 
 /** Money as a decimal string, never a float, so amounts survive every hop unchanged. */
 export const Decimal = Type.String({

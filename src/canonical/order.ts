@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox';
-import { Address, Currency, Decimal, SourceRef, Timestamp, UnitOfMeasure } from './common.js';
+import { Address, Currency, Decimal, SourceRef, StringEnum, Timestamp, UnitOfMeasure } from './common.js';
 
 export const ORDER_SCHEMA_VERSION = 1;
 
@@ -18,7 +18,7 @@ export const OrderLine = Type.Object(
 
 export const OrderCharge = Type.Object(
   {
-    type: Type.Union([Type.Literal('shipping'), Type.Literal('handling'), Type.Literal('fee'), Type.Literal('discount')]),
+    type: StringEnum(['shipping', 'handling', 'fee', 'discount'] as const),
     amount: Decimal,
     description: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -30,8 +30,9 @@ export const OrderTax = Type.Object(
   { additionalProperties: false },
 );
 
-export const PaymentStatus = Type.Union(
-  ['pending', 'authorized', 'paid', 'partially_paid', 'on_account', 'refunded', 'voided'].map((s) => Type.Literal(s)),
+export const PaymentStatus = StringEnum(
+  ['pending', 'authorized', 'paid', 'partially_paid', 'on_account', 'refunded', 'voided'] as const,
+  'Payment status at the channel',
 );
 
 export const OrderCustomer = Type.Object(
@@ -43,9 +44,7 @@ export const OrderCustomer = Type.Object(
   { additionalProperties: false },
 );
 
-/** The order as a channel submits it to `POST /v1/orders`. */
-export const OrderSubmission = Type.Object(
-  {
+const submissionFields = {
     channel: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Channel instance that took the order' }),
     channelOrderId: Type.String({ minLength: 1, maxLength: 128, description: "The channel's own order id; unique per channel" }),
     orderNumber: Type.Optional(Type.String({ maxLength: 128, description: 'Order number as people know it' })),
@@ -64,22 +63,21 @@ export const OrderSubmission = Type.Object(
     ),
     notes: Type.Optional(Type.String({ maxLength: 4000 })),
     attributes: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1000 }))),
-  },
-  { additionalProperties: false, $id: 'OrderSubmission' },
-);
+};
+
+/** The order as a channel submits it to `POST /v1/orders`. */
+export const OrderSubmission = Type.Object(submissionFields, { additionalProperties: false });
 
 /** Canonical Order v1: the submission plus what crossdock adds when it accepts it. */
-export const Order = Type.Intersect(
-  [
-    Type.Omit(OrderSubmission, ['$id']),
-    Type.Object({
-      id: Type.String({ description: 'crossdock order id' }),
-      version: Type.Literal(ORDER_SCHEMA_VERSION),
-      source: SourceRef,
-      receivedAt: Timestamp,
-    }),
-  ],
-  { $id: 'Order' },
+export const Order = Type.Object(
+  {
+    id: Type.String({ description: 'crossdock order id' }),
+    version: Type.Literal(ORDER_SCHEMA_VERSION, { description: 'Canonical schema version' }),
+    source: SourceRef,
+    receivedAt: Timestamp,
+    ...submissionFields,
+  },
+  { additionalProperties: false },
 );
 
 export type OrderSubmission = Static<typeof OrderSubmission>;

@@ -1,0 +1,80 @@
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { CrossdockError } from '../errors/crossdock-error.js';
+import { newId } from '../lib/ids.js';
+import type { Logger } from '../observability/logger.js';
+import { problemFromError, sendProblem } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    correlationId: string;
+    /** The body exactly as received, for the journal. */
+    rawBody?: string;
+  }
+}
+
+export interface HttpServerOptions {
+  logger: Logger | false;
+  bodyLimitBytes: number;
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The Fastify instance every API plugin is registered on: strict validation (no type
+ * coercion, no silently dropped fields), raw body kept, errors as problem+json, OpenAPI 3.1.
+ */
+export async function createHttpServer(options: HttpServerOptions) {
+  const app = Fastify({
+    loggerInstance: (options.logger || pino({ level: 'silent' })) as FastifyBaseLogger,
+    bodyLimit: options.bodyLimitBytes,
+    disableRequestLogging: true,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, verbose: true, useDefaults: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorateRequest('correlationId', '');
+  app.addHook('onRequest', async (request, reply) => {
+    const given = request.headers['x-correlation-id'];
+    const trace = TRACEPARENT.exec(String(request.headers.traceparent ?? ''));
+    request.correlationId =
+      typeof given === 'string' && CORRELATION_ID.test(given) ? given : trace?.[1] ?? newId('cor');
+    reply.header('x-correlation-id', request.correlationId);
+  });
+
+  // JSON only: a text/plain body is refused with 415, not parsed as a string and refused later.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    request.rawBody = text;
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(new CrossdockError('request.invalid-json', `the body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = problemFromError(error, request.headers['content-type']);
+    if (problem.kind === 'defect') request.log.error({ err: error, correlationId: request.correlationId }, 'unexpected error');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, new CrossdockError('request.not-found', `no route for ${request.method} ${request.url}`)));
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'crossdock API', version: '1', description: 'Orders in from every channel, into the ERP exactly once.' },
+      components: {},
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  return app;
+}
+
+export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;
+export type { FastifyInstance };

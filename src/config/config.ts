@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { Compile } from 'typebox/compile';
+import { ConfigSchema, type ConfigFile } from './schema.js';
+import { DEFAULT_PROTECTION, type ProtectionSettings } from '../protect/types.js';
+
+/** Configuration with every default applied: what the composition root reads. */
+export interface Config {
+  dataDir: string;
+  server: { host: string; port: number; bodyLimitBytes: number };
+  database: { url: string | undefined; poolSize: number };
+  erp: { kind: 'sandbox'; url: string | undefined; knobs: Record<string, unknown> };
+  protection: Record<string, ProtectionSettings>;
+  worker: { concurrency: number; leaseMs: number; pollMs: number; maxAttempts: number; backoffMs: number; maxBackoffMs: number };
+  log: { level: string };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string, readonly problems: string[]) {
+    super(`${message}\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const validator = Compile(ConfigSchema);
+
+/** Validates a parsed config document; problems name the offending path. */
+export function validateConfig(document: unknown, origin = 'configuration'): ConfigFile {
+  if (document === null || document === undefined) return {};
+  if (!validator.Check(document)) {
+    const problems = [...validator.Errors(document)].map((e) => `${e.instancePath || '/'}: ${e.message}`);
+    throw new ConfigError(`${origin} is not valid`, problems);
+  }
+  return document as ConfigFile;
+}
+
+export function loadConfigFile(path: string): ConfigFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${path}`, [(error as Error).message]);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid YAML`, [(error as Error).message]);
+  }
+  return validateConfig(document, path);
+}
+
+export interface Overrides {
+  port?: number;
+  dataDir?: string;
+  databaseUrl?: string;
+  erpUrl?: string;
+}
+
+/**
+ * Builds the effective configuration: file, then environment (the only place crossdock reads
+ * process.env), then command-line overrides.
+ */
+export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const envPort = env.CROSSDOCK_PORT ? Number(env.CROSSDOCK_PORT) : undefined;
+  const protection: Record<string, ProtectionSettings> = {};
+  for (const [target, settings] of Object.entries({ erp: {}, ...(file.protection ?? {}) })) {
+    protection[target] = { ...DEFAULT_PROTECTION, ...settings };
+  }
+  return {
+    dataDir: resolve(overrides.dataDir ?? env.CROSSDOCK_DATA_DIR ?? file.dataDir ?? './data'),
+    server: {
+      host: file.server?.host ?? env.CROSSDOCK_HOST ?? '127.0.0.1',
+      port: overrides.port ?? envPort ?? file.server?.port ?? 8080,
+      bodyLimitBytes: file.server?.bodyLimitBytes ?? 1_048_576,
+    },
+    database: { url: overrides.databaseUrl ?? env.CROSSDOCK_DATABASE_URL ?? file.database?.url, poolSize: file.database?.poolSize ?? 10 },
+    erp: { kind: file.erp?.kind ?? 'sandbox', url: overrides.erpUrl ?? file.erp?.url, knobs: file.erp?.knobs ?? {} },
+    protection,
+    worker: {
+      concurrency: file.worker?.concurrency ?? 32,
+      leaseMs: file.worker?.leaseMs ?? 30_000,
+      pollMs: file.worker?.pollMs ?? 100,
+      maxAttempts: file.worker?.maxAttempts ?? 12,
+      backoffMs: file.worker?.backoffMs ?? 1_000,
+      maxBackoffMs: file.worker?.maxBackoffMs ?? 300_000,
+    },
+    log: { level: env.CROSSDOCK_LOG_LEVEL ?? file.log?.level ?? 'info' },
+  };
+}

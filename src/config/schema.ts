@@ -1,0 +1,53 @@
+import Type, { type Static } from 'typebox';
+import { StringEnum } from '../canonical/common.js';
+
+const Protection = Type.Object(
+  {
+    ratePerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Calls per second across all crossdock processes. @default 50' })),
+    burst: Type.Optional(Type.Integer({ minimum: 1, description: 'Calls allowed above the steady rate. @default 1' })),
+    concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Calls in flight per process. @default 8' })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Per-attempt timeout. @default 10000' })),
+    attempts: Type.Optional(Type.Integer({ minimum: 1, description: 'Attempts per job run for transient errors. @default 3' })),
+    backoffMs: Type.Optional(Type.Integer({ minimum: 0, description: 'First retry delay. @default 200' })),
+    maxWaitMs: Type.Optional(Type.Integer({ minimum: 0, description: 'Longest in-process wait before the job is handed back to the queue. @default 5000' })),
+    breakerThreshold: Type.Optional(Type.Integer({ minimum: 1, description: 'Consecutive failures that open the circuit. @default 5' })),
+    breakerHalfOpenAfterMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Open time before a probe. @default 5000' })),
+  },
+  { additionalProperties: false },
+);
+
+/** crossdock's configuration file (YAML). Every field is optional: no file means embedded defaults. */
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.Optional(Type.String({ description: 'Folder for the SQLite database and the sandbox ERP. @default ./data' })),
+    server: Type.Optional(Type.Object({
+      host: Type.Optional(Type.String({ description: '@default 127.0.0.1' })),
+      port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: '@default 8080' })),
+      bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Largest accepted request body. @default 1048576' })),
+    }, { additionalProperties: false })),
+    database: Type.Optional(Type.Object({
+      url: Type.Optional(Type.String({ description: 'postgres://… selects PostgreSQL; absent means SQLite in dataDir. Env: CROSSDOCK_DATABASE_URL' })),
+      poolSize: Type.Optional(Type.Integer({ minimum: 1, description: 'PostgreSQL connections. @default 10' })),
+    }, { additionalProperties: false })),
+    erp: Type.Optional(Type.Object({
+      kind: Type.Optional(StringEnum(['sandbox'] as const, 'Which ERP connector. @default sandbox')),
+      url: Type.Optional(Type.String({ description: 'Base URL of a sandbox ERP run with `crossdock sandbox-erp`; absent means in-process' })),
+      knobs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Sandbox ERP knobs (latency, errors, rate cap, outages)' })),
+    }, { additionalProperties: false })),
+    protection: Type.Optional(Type.Record(Type.String(), Protection, { description: 'Protection policy per target (erp, …)' })),
+    worker: Type.Optional(Type.Object({
+      concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Jobs run at once per process. @default 32' })),
+      leaseMs: Type.Optional(Type.Integer({ minimum: 1000, description: 'Lease on a claimed job; a dead holder loses it after this. @default 30000' })),
+      pollMs: Type.Optional(Type.Integer({ minimum: 5, description: 'Idle poll interval. @default 100' })),
+      maxAttempts: Type.Optional(Type.Integer({ minimum: 1, description: 'Attempts before a job is dead-lettered. @default 12' })),
+      backoffMs: Type.Optional(Type.Integer({ minimum: 1, description: 'First retry delay of a job. @default 1000' })),
+      maxBackoffMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Longest retry delay of a job. @default 300000' })),
+    }, { additionalProperties: false })),
+    log: Type.Optional(Type.Object({
+      level: Type.Optional(StringEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, '@default info')),
+    }, { additionalProperties: false })),
+  },
+  { additionalProperties: false },
+);
+
+export type ConfigFile = Static<typeof ConfigSchema>;

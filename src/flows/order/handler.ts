@@ -1,0 +1,106 @@
+import { parseOrder } from '../../canonical/validate.js';
+import type { Order } from '../../canonical/order.js';
+import type { ErpConnector, ExternalRef } from '../../connectors/capabilities.js';
+import { asCrossdockError, CrossdockError, toErrorRecord, type ErrorRecord } from '../../errors/crossdock-error.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Metrics } from '../../observability/metrics.js';
+import type { Job, OrderRecord, Store } from '../../store/types.js';
+import type { JobHandler, JobResult } from '../../worker/types.js';
+import { attemptJournal } from './attempt-journal.js';
+import { FROM, PROCESSED } from './states.js';
+import { checkMasterData } from './steps/check-master-data.js';
+
+export const ORDER_PROCESS_QUEUE = 'order.process';
+
+export interface OrderFlowDeps {
+  store: Store;
+  /** The ERP, with master data already behind a cache. */
+  erp: ErpConnector;
+  clock: Clock;
+  metrics?: Metrics;
+}
+
+/**
+ * Order processing v1 (DESIGN.md flow 2): check customer and SKUs against ERP master data,
+ * then post with crossdock's id as external reference, looking it up first so that a retry
+ * after a lost response never creates a second sales order. Business problems hold the order
+ * with a readable reason; technical ones are thrown for the runner to retry.
+ */
+export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
+  const { store, erp, clock, metrics } = deps;
+
+  async function run(job: Job): Promise<JobResult> {
+    const orderId = (job.payload as { orderId?: unknown }).orderId;
+    if (typeof orderId !== 'string') throw new CrossdockError('internal.defect', `job ${job.id} has no orderId`);
+    const record = await store.getOrder(orderId);
+    if (!record) throw new CrossdockError('internal.defect', `job ${job.id} names unknown order ${orderId}`);
+    // A redelivered job whose work is already done: nothing to repeat.
+    if (PROCESSED.has(record.state)) return 'done';
+    const order = parseOrder(record.canonical);
+    const journal = attemptJournal(store, record.messageId, clock, metrics);
+    const ctx = { correlationId: record.correlationId, onAttempt: journal.onAttempt };
+
+    try {
+      const [customer, items] = await Promise.all([
+        erp.masterData.getCustomer(order.customer.accountId, ctx),
+        erp.masterData.getItems(order.lines.map((l) => l.sku), ctx),
+      ]);
+      const problem = checkMasterData(order, customer, items);
+      if (problem) throw problem;
+      if (record.state === 'received') {
+        await journal.flush();
+        await store.transitionOrder({ orderId, from: ['received'], to: 'validated', now: clock.now(), step: 'validated' });
+      }
+      const existing = await erp.orderSink.findByExternalRef(order.id, ctx);
+      const ref = existing ?? (await erp.orderSink.create(order, ctx));
+      await journal.flush();
+      await markPosted(job, record, order, ref, existing !== undefined);
+      return 'finished';
+    } catch (error) {
+      await journal.flush();
+      const e = asCrossdockError(error);
+      if (e.kind !== 'business') throw e;
+      await hold(job, record, toErrorRecord(e));
+      return 'finished';
+    }
+  }
+
+  async function markPosted(job: Job, record: OrderRecord, order: Order, ref: ExternalRef, foundExisting: boolean): Promise<void> {
+    const erpRef = ref.number ?? ref.id;
+    const moved = await store.transitionOrder({
+      orderId: record.id, from: [...FROM.post], to: 'posted', now: clock.now(), step: 'posted', erpRef,
+      detail: { erpRef, erpId: ref.id, system: ref.system, foundExisting },
+      event: { topic: 'order.posted', payload: { orderId: order.id, channel: order.channel, channelOrderId: order.channelOrderId, erpRef, correlationId: record.correlationId } },
+      job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'complete' },
+    });
+    if (moved) metrics?.ordersPosted.inc({ channel: record.channel });
+    else await store.completeJob(job.id, job.leaseToken ?? '');
+  }
+
+  async function hold(job: Job, record: OrderRecord, reason: ErrorRecord): Promise<void> {
+    const moved = await store.transitionOrder({
+      orderId: record.id, from: [...FROM.hold], to: 'held', now: clock.now(), step: 'held', reason,
+      event: { topic: 'order.held', payload: { orderId: record.id, channel: record.channel, reason } },
+      job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'dead' },
+    });
+    if (moved) metrics?.ordersHeld.inc({ channel: record.channel, code: reason.code });
+    else await store.completeJob(job.id, job.leaseToken ?? '');
+  }
+
+  async function onExhausted(job: Job, reason: ErrorRecord): Promise<void> {
+    const orderId = (job.payload as { orderId?: unknown }).orderId;
+    const record = typeof orderId === 'string' ? await store.getOrder(orderId) : undefined;
+    const moved = record
+      ? await store.transitionOrder({
+          orderId: record.id, from: [...FROM.fail], to: 'failed', now: clock.now(), step: 'dead-lettered', reason,
+          detail: { attempts: job.attempts },
+          event: { topic: 'order.failed', payload: { orderId: record.id, channel: record.channel, reason } },
+          job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'dead' },
+        })
+      : false;
+    if (moved && record) metrics?.ordersDeadLettered.inc({ channel: record.channel, code: reason.code });
+    if (!moved) await store.deadLetterJob(job.id, job.leaseToken ?? '', reason, clock.now());
+  }
+
+  return { queue: ORDER_PROCESS_QUEUE, run, onExhausted };
+}

@@ -1,0 +1,75 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Store } from '../store/types.js';
+import type { PolicySnapshot } from '../protect/types.js';
+
+const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+/**
+ * crossdock's Prometheus metrics, one registry per app so tests (and several apps in one
+ * process) do not share counters. Names follow Prometheus conventions: `_total`, `_seconds`.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly ordersAccepted = new Counter({ name: 'crossdock_orders_accepted_total', help: 'Orders accepted at intake', labelNames: ['channel'], registers: [this.registry] });
+  readonly ordersPosted = new Counter({ name: 'crossdock_orders_posted_total', help: 'Orders posted to the ERP', labelNames: ['channel'], registers: [this.registry] });
+  readonly ordersHeld = new Counter({ name: 'crossdock_orders_held_total', help: 'Orders held for a person, by reason', labelNames: ['channel', 'code'], registers: [this.registry] });
+  readonly ordersDeadLettered = new Counter({ name: 'crossdock_orders_dead_lettered_total', help: 'Orders whose processing was dead-lettered, by reason', labelNames: ['channel', 'code'], registers: [this.registry] });
+  readonly duplicatesSuppressed = new Counter({ name: 'crossdock_duplicates_suppressed_total', help: 'Repeated submissions answered from the idempotency ledger', labelNames: ['channel'], registers: [this.registry] });
+  readonly intakeDuration = new Histogram({
+    name: 'crossdock_intake_duration_seconds', help: 'Time from request to durable acceptance', labelNames: ['channel'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [this.registry],
+  });
+  readonly targetCallDuration = new Histogram({
+    name: 'crossdock_target_call_duration_seconds', help: 'Calls to external systems by target, operation and outcome',
+    labelNames: ['target', 'operation', 'outcome'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly targetErrors = new Counter({ name: 'crossdock_target_errors_total', help: 'Failed calls to external systems by error class', labelNames: ['target', 'code'], registers: [this.registry] });
+  readonly jobRetries = new Counter({ name: 'crossdock_job_retries_total', help: 'Jobs put back for a later attempt', labelNames: ['queue', 'code'], registers: [this.registry] });
+
+  constructor(store: Store, policies: () => PolicySnapshot[]) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'crossdock_process_' });
+    const stats = async () => store.queueStats(Date.now());
+    const registry = this.registry;
+    new Gauge({
+      name: 'crossdock_queue_depth', help: 'Jobs waiting or running per queue and status', labelNames: ['queue', 'status'], registers: [registry],
+      async collect() {
+        this.reset();
+        for (const s of await stats()) {
+          this.set({ queue: s.queue, status: 'queued' }, s.queued);
+          this.set({ queue: s.queue, status: 'running' }, s.running);
+          this.set({ queue: s.queue, status: 'dead' }, s.dead);
+        }
+      },
+    });
+    new Gauge({
+      name: 'crossdock_queue_oldest_job_age_seconds', help: 'Age of the oldest due job per queue', labelNames: ['queue'], registers: [registry],
+      async collect() {
+        this.reset();
+        for (const s of await stats()) this.set({ queue: s.queue }, s.oldestAgeMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'crossdock_retry_backlog', help: 'Jobs waiting for a retry after a failed attempt', labelNames: ['queue'], registers: [registry],
+      async collect() {
+        this.reset();
+        for (const s of await stats()) this.set({ queue: s.queue }, s.retrying);
+      },
+    });
+    new Gauge({
+      name: 'crossdock_circuit_state', help: 'Circuit breaker per target: 0 closed, 1 half-open, 2 open', labelNames: ['target'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of policies()) this.set({ target: p.target }, CIRCUIT_VALUE[p.circuit]);
+      },
+    });
+    new Gauge({
+      name: 'crossdock_target_in_flight', help: 'Calls in flight per target in this process', labelNames: ['target'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of policies()) this.set({ target: p.target }, p.inFlight);
+      },
+    });
+  }
+}
