@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { asCrossdockError, toErrorRecord } from '../errors/crossdock-error.js';
+import { asCrossdockError, toErrorRecord, type CrossdockError } from '../errors/crossdock-error.js';
 import { isRetryable } from '../errors/catalogue.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../observability/logger.js';
@@ -25,8 +25,14 @@ export interface WorkerDeps {
   random?: () => number;
 }
 
-/** Errors that mean "the call never reached the target": retried without spending an attempt. */
-const DEFERRALS = new Set(['target.circuit-open', 'internal.shutting-down']);
+/**
+ * Errors that mean "the call never reached the target" (breaker open, no rate slot in time,
+ * shutting down): the job waits and is retried without spending an attempt, so an ERP outage
+ * parks orders in the queue instead of filling the dead-letter list.
+ */
+function isDeferral(error: CrossdockError): boolean {
+  return error.code === 'target.circuit-open' || error.code === 'internal.shutting-down' || error.context?.['refusedBy'] === 'policy';
+}
 
 /**
  * The job runner: claims due jobs under a lease, runs their handler, and classifies the
@@ -133,7 +139,7 @@ export class Worker {
       return;
     }
     if (error.kind === 'defect') this.deps.logger.error({ err: thrown, jobId: job.id, correlationId: job.correlationId }, 'job failed with a defect');
-    const deferral = DEFERRALS.has(error.code);
+    const deferral = isDeferral(error);
     if (isRetryable(error.kind) && (deferral || job.attempts < job.maxAttempts)) {
       const delay = jobRetryDelay(job.attempts, {
         baseMs: this.options.backoffMs, maxMs: this.options.maxBackoffMs, random: this.deps.random ?? Math.random,

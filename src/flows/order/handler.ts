@@ -41,10 +41,10 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
     const ctx = { correlationId: record.correlationId, onAttempt: journal.onAttempt };
 
     try {
-      const [customer, items] = await Promise.all([
-        erp.masterData.getCustomer(order.customer.accountId, ctx),
-        erp.masterData.getItems(order.lines.map((l) => l.sku), ctx),
-      ]);
+      // One after the other: when the ERP is down, the error that reached it (not a sibling
+      // call refused by the open breaker) decides whether this run counts as an attempt.
+      const customer = await erp.masterData.getCustomer(order.customer.accountId, ctx);
+      const items = await erp.masterData.getItems(order.lines.map((l) => l.sku), ctx);
       const problem = checkMasterData(order, customer, items);
       if (problem) throw problem;
       if (record.state === 'received') {

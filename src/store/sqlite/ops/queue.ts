@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { ErrorRecord } from '../../../errors/crossdock-error.js';
 import type { ClaimRequest, DeadLetter, DeadLetterQuery, Job, NewJob, QueueStats, RetryRequest } from '../../types.js';
-import { sql, toJson } from '../statements.js';
+import { sql } from '../statements.js';
 import { toJob, type JobRow } from './rows.js';
 import { appendEvent } from './journal.js';
 
@@ -35,7 +35,7 @@ export function completeJob(db: Database.Database, jobId: string, leaseToken: st
 }
 
 export function retryJob(db: Database.Database, jobId: string, leaseToken: string, r: RetryRequest): boolean {
-  return sql(db, `UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, attempts = attempts - ?,
+  return sql(db, `UPDATE jobs SET status = 'queued', run_at = ?, last_error = ?, attempts = MAX(attempts - ?, 0),
       lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, updated_at = ?
       WHERE id = ? AND lease_token = ? AND status = 'running'`)
     .run(r.runAt, JSON.stringify(r.error), r.countAttempt ? 0 : 1, r.now, jobId, leaseToken).changes === 1;
@@ -96,7 +96,7 @@ export function replayDeadLetter(db: Database.Database, jobId: string, now: numb
       .get(now, orderId) as { message_id: string } | undefined;
     if (order) {
       sql(db, `UPDATE messages SET status = 'accepted', updated_at = ? WHERE id = ?`).run(now, order.message_id);
-      appendEvent(db, { messageId: order.message_id, at: now, step: 'replayed', outcome: 'info', detail: { jobId, previousError: toJson(job.lastError) } });
+      appendEvent(db, { messageId: order.message_id, at: now, step: 'replayed', outcome: 'info', detail: { jobId, previousError: job.lastError } });
     }
   }
   return job;

@@ -9,13 +9,14 @@ import { sql } from '../statements.js';
  */
 export function reserveRateSlot(db: Database.Database, r: RateSlotRequest): RateSlot {
   const row = sql(db, 'SELECT tat FROM rate_budgets WHERE target = ?').get(r.target) as { tat: number } | undefined;
-  const tat = Math.max(row?.tat ?? r.now, r.now);
-  const tolerance = (Math.max(1, r.burst) - 1) * r.intervalMs;
-  const at = Math.max(r.now, tat - tolerance);
-  if (at - r.now > r.maxWaitMs) return { granted: false, retryInMs: at - r.now };
+  // `tat` is the earliest start of the next call; the burst allowance reaches back from now,
+  // never past a deferral (a Retry-After pushed tat forward).
+  const earliest = r.now - (Math.max(1, r.burst) - 1) * r.intervalMs;
+  const slot = Math.max(row?.tat ?? earliest, earliest);
+  if (slot - r.now > r.maxWaitMs) return { granted: false, retryInMs: Math.ceil(slot - r.now) };
   sql(db, 'INSERT INTO rate_budgets (target, tat) VALUES (?, ?) ON CONFLICT (target) DO UPDATE SET tat = excluded.tat')
-    .run(r.target, tat + r.intervalMs);
-  return { granted: true, at };
+    .run(r.target, slot + r.intervalMs);
+  return { granted: true, at: Math.ceil(Math.max(slot, r.now)) };
 }
 
 export function deferRate(db: Database.Database, target: string, until: number): void {

@@ -1,0 +1,120 @@
+import type { Migration } from './migration.js';
+
+/**
+ * PostgreSQL schema, numbered and append-only. The same number means the same change in
+ * `sqlite.ts`; a test compares the two lists. Times are epoch milliseconds in `bigint`
+ * (the store parses int8 back to JS numbers); structured values are `jsonb`.
+ */
+export const postgresMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'journal, orders, idempotency, queue, outbox, rate budgets',
+    sql: `
+CREATE TABLE messages (
+  id text PRIMARY KEY,
+  correlation_id text NOT NULL,
+  direction text NOT NULL,
+  source text NOT NULL,
+  kind text NOT NULL,
+  subject_id text,
+  channel_ref text,
+  source_ts text,
+  status text NOT NULL,
+  raw text NOT NULL,
+  canonical jsonb,
+  received_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE INDEX messages_correlation ON messages (correlation_id);
+CREATE INDEX messages_subject ON messages (subject_id);
+CREATE INDEX messages_channel_ref ON messages (channel_ref);
+CREATE INDEX messages_received ON messages (received_at, id);
+CREATE INDEX messages_status ON messages (status, received_at);
+
+CREATE TABLE message_events (
+  seq bigserial PRIMARY KEY,
+  message_id text NOT NULL,
+  at bigint NOT NULL,
+  step text NOT NULL,
+  outcome text NOT NULL,
+  target text,
+  attempt integer,
+  latency_ms double precision,
+  error jsonb,
+  payload jsonb,
+  detail jsonb
+);
+CREATE INDEX message_events_message ON message_events (message_id, seq);
+
+CREATE TABLE orders (
+  id text PRIMARY KEY,
+  channel text NOT NULL,
+  channel_order_id text NOT NULL,
+  state text NOT NULL,
+  correlation_id text NOT NULL,
+  message_id text NOT NULL,
+  canonical jsonb NOT NULL,
+  customer_account text NOT NULL,
+  erp_ref text,
+  reason jsonb,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  UNIQUE (channel, channel_order_id)
+);
+CREATE INDEX orders_state ON orders (state, updated_at);
+
+CREATE TABLE order_lines_index (
+  order_id text NOT NULL,
+  sku text NOT NULL,
+  PRIMARY KEY (sku, order_id)
+);
+
+CREATE TABLE idempotency_keys (
+  key text PRIMARY KEY,
+  request_hash text NOT NULL,
+  response jsonb NOT NULL,
+  duplicates integer NOT NULL DEFAULT 0,
+  created_at bigint NOT NULL
+);
+
+CREATE TABLE jobs (
+  id text PRIMARY KEY,
+  queue text NOT NULL,
+  payload jsonb NOT NULL,
+  correlation_id text NOT NULL,
+  status text NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  max_attempts integer NOT NULL,
+  run_at bigint NOT NULL,
+  lease_owner text,
+  lease_token text,
+  lease_expires_at bigint,
+  last_error jsonb,
+  subject_id text,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE INDEX jobs_due ON jobs (queue, status, run_at);
+CREATE INDEX jobs_lease ON jobs (status, lease_expires_at);
+
+CREATE TABLE outbox (
+  seq bigserial PRIMARY KEY,
+  topic text NOT NULL,
+  key text NOT NULL,
+  payload jsonb NOT NULL,
+  created_at bigint NOT NULL,
+  published_at bigint
+);
+
+CREATE TABLE rate_budgets (
+  target text PRIMARY KEY,
+  tat double precision NOT NULL
+);
+
+CREATE TABLE counters (
+  name text PRIMARY KEY,
+  value bigint NOT NULL
+);
+`,
+  },
+];

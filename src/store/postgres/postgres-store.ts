@@ -1,0 +1,75 @@
+import { postgresMigrations } from '../migrations/postgres.js';
+import type { Store } from '../types.js';
+import { countersSnapshot } from './counters.js';
+import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
+import { acceptOrder } from './intake.js';
+import { appendEvent, getMessage, listEvents } from './journal.js';
+import { migrate } from './migrate.js';
+import { getOrder, transitionOrder } from './orders.js';
+import { listOutbox } from './outbox.js';
+import { createPool } from './pool.js';
+import {
+  claimJobs, completeJob, deadLetterJob, enqueue, extendLease, getJob, queueStats, releaseLeases, retryJob,
+} from './queue.js';
+import { deferRate, reserveRateSlot } from './rate.js';
+import { searchMessages } from './search.js';
+
+export interface PostgresStoreOptions {
+  /** Connection string, e.g. `postgres://crossdock@db:5432/crossdock`. */
+  url: string;
+  /**
+   * Connections this process keeps open.
+   * @default 10
+   */
+  poolSize?: number;
+}
+
+/**
+ * Opens the shared store: many crossdock processes on one database share its journal, queue,
+ * idempotency keys, counters and rate budgets. Each method is one transaction — a single
+ * statement where possible, BEGIN … COMMIT on one pooled client otherwise. Call `migrate()`
+ * before use; it is safe when several processes start together.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<Store> {
+  const pool = createPool(options.url, options.poolSize ?? 10);
+  // Fail at start-up, not on the first request, when the database cannot be reached.
+  try {
+    (await pool.connect()).release();
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  let closed = false;
+
+  return {
+    dialect: 'postgres',
+    migrate: () => migrate(pool, postgresMigrations),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+    acceptOrder: (input) => acceptOrder(pool, input),
+    getOrder: (id) => getOrder(pool, id),
+    transitionOrder: (t) => transitionOrder(pool, t),
+    appendEvent: (e) => appendEvent(pool, e),
+    getMessage: (id) => getMessage(pool, id),
+    listEvents: (messageId) => listEvents(pool, messageId),
+    searchMessages: (q) => searchMessages(pool, q),
+    enqueue: (job) => enqueue(pool, job),
+    claimJobs: (c) => claimJobs(pool, c),
+    completeJob: (jobId, token) => completeJob(pool, jobId, token),
+    retryJob: (jobId, token, r) => retryJob(pool, jobId, token, r),
+    deadLetterJob: (jobId, token, error, now) => deadLetterJob(pool, jobId, token, error, now),
+    releaseLeases: (workerId, now) => releaseLeases(pool, workerId, now),
+    extendLease: (jobId, token, until) => extendLease(pool, jobId, token, until),
+    getJob: (jobId) => getJob(pool, jobId),
+    queueStats: (now) => queueStats(pool, now),
+    listDeadLetters: (q) => listDeadLetters(pool, q),
+    replayDeadLetter: (jobId, now) => replayDeadLetter(pool, jobId, now),
+    listOutbox: (afterSeq, limit) => listOutbox(pool, afterSeq, limit),
+    reserveRateSlot: (r) => reserveRateSlot(pool, r),
+    deferRate: (target, until) => deferRate(pool, target, until),
+    countersSnapshot: () => countersSnapshot(pool),
+  };
+}
