@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, resolveConfig, validateConfig } from './config.js';
+import { renderConfigMarkdown } from './docs.js';
+
+describe('configuration', () => {
+  it('runs on embedded defaults with no file', () => {
+    const config = resolveConfig({}, {}, {});
+    expect(config.database.url).toBeUndefined();
+    expect(config.server.port).toBe(8080);
+    expect(config.protection.erp?.ratePerSecond).toBe(50);
+    expect(config.worker.maxAttempts).toBeGreaterThan(1);
+  });
+
+  it('takes the database URL from the environment, and flags over both', () => {
+    expect(resolveConfig({ database: { url: 'postgres://file' } }, {}, { CROSSDOCK_DATABASE_URL: 'postgres://env' }).database.url).toBe('postgres://env');
+    expect(resolveConfig({}, { databaseUrl: 'postgres://flag', port: 9 }, { CROSSDOCK_DATABASE_URL: 'postgres://env', CROSSDOCK_PORT: '7' }).server.port).toBe(9);
+  });
+
+  it('merges per-target protection over the defaults', () => {
+    const config = resolveConfig({ protection: { erp: { ratePerSecond: 5 } } }, {}, {});
+    expect(config.protection.erp).toMatchObject({ ratePerSecond: 5, burst: 1, concurrency: 8 });
+  });
+
+  it('names the offending path of an invalid file', () => {
+    expect(() => validateConfig({ server: { port: 'eighty' } }, 'crossdock.yaml')).toThrow(ConfigError);
+    try {
+      validateConfig({ server: { port: 'eighty' }, wrokers: {} }, 'crossdock.yaml');
+    } catch (error) {
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toContain('/server/port');
+      expect((error as ConfigError).message).toContain('crossdock.yaml');
+    }
+  });
+
+  it('is documented in docs/config.md exactly as declared (run `npm run docs` after a change)', () => {
+    expect(readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8')).toBe(renderConfigMarkdown());
+  });
+});
