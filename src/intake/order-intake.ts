@@ -47,6 +47,8 @@ export async function acceptOrderSubmission(deps: IntakeDeps, request: IntakeReq
     correlationId: request.correlationId,
     channel: submission.channel,
     channelOrderId: submission.channelOrderId,
+    ...(submission.orderNumber ? { orderNumber: submission.orderNumber } : {}),
+    ...(submission.poNumber ? { poNumber: submission.poNumber } : {}),
     idempotencyKeys: keys,
     requestHash: sha256(canonicalJson(submission)),
     raw: request.raw,

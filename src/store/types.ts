@@ -92,6 +92,9 @@ export interface AcceptOrderInput {
   correlationId: string;
   channel: string;
   channelOrderId: string;
+  /** Order and PO numbers as people search for them. */
+  orderNumber?: string;
+  poNumber?: string;
   /** The natural key (channel + channel order id) and, when given, the caller's Idempotency-Key. */
   idempotencyKeys: string[];
   /** Hash of the canonicalised request body: same key + same hash = duplicate, else conflict. */
@@ -187,7 +190,8 @@ export interface MessageEvent extends NewMessageEvent {
 }
 
 export interface MessageQuery {
-  text?: string; // order number, channel order id, correlation id, order id
+  /** Matches exactly an order id, channel order id, order number, PO number or correlation id. */
+  text?: string;
   status?: MessageStatus;
   channel?: string;
   from?: number;

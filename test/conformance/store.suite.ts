@@ -266,10 +266,10 @@ export function storeConformanceSuite(
         expect(await store.getMessage('msg_other')).toBeUndefined();
       });
 
-      it('finds a message by order id, channel order id or correlation id', async () => {
-        await store.acceptOrder(orderInput('1'));
-        await store.acceptOrder(orderInput('2'));
-        for (const text of ['ord_2', '#2', 'cor_2']) {
+      it('finds a message by order id, channel order id, order number, PO number or correlation id', async () => {
+        await store.acceptOrder({ ...orderInput('1'), orderNumber: 'SO-WEB-1', poNumber: 'PO-77-1' });
+        await store.acceptOrder({ ...orderInput('2'), orderNumber: 'SO-WEB-2', poNumber: 'PO-77-2' });
+        for (const text of ['ord_2', '#2', 'cor_2', 'SO-WEB-2', 'PO-77-2']) {
           const page = await store.searchMessages({ text, limit: 10 });
           expect(page.items.map((m) => m.id), text).toEqual(['msg_2']);
           expect(page.items[0]).not.toHaveProperty('raw');

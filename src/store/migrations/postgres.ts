@@ -18,6 +18,8 @@ CREATE TABLE messages (
   kind text NOT NULL,
   subject_id text,
   channel_ref text,
+  order_number text,
+  po_number text,
   source_ts text,
   status text NOT NULL,
   raw text NOT NULL,
@@ -28,6 +30,8 @@ CREATE TABLE messages (
 CREATE INDEX messages_correlation ON messages (correlation_id);
 CREATE INDEX messages_subject ON messages (subject_id);
 CREATE INDEX messages_channel_ref ON messages (channel_ref);
+CREATE INDEX messages_order_number ON messages (order_number);
+CREATE INDEX messages_po_number ON messages (po_number);
 CREATE INDEX messages_received ON messages (received_at, id);
 CREATE INDEX messages_status ON messages (status, received_at);
 

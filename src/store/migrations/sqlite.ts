@@ -17,6 +17,8 @@ CREATE TABLE messages (
   kind TEXT NOT NULL,
   subject_id TEXT,
   channel_ref TEXT,
+  order_number TEXT,
+  po_number TEXT,
   source_ts TEXT,
   status TEXT NOT NULL,
   raw TEXT NOT NULL,
@@ -27,6 +29,8 @@ CREATE TABLE messages (
 CREATE INDEX messages_correlation ON messages (correlation_id);
 CREATE INDEX messages_subject ON messages (subject_id);
 CREATE INDEX messages_channel_ref ON messages (channel_ref);
+CREATE INDEX messages_order_number ON messages (order_number);
+CREATE INDEX messages_po_number ON messages (po_number);
 CREATE INDEX messages_received ON messages (received_at, id);
 CREATE INDEX messages_status ON messages (status, received_at);
 

@@ -58,8 +58,8 @@ async function accept(client: pg.PoolClient, input: AcceptOrderInput): Promise<A
   await client.query(
     `WITH message AS (
        INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, source_ts,
-                             status, raw, canonical, received_at, updated_at)
-       VALUES ($1, $2, 'inbound', $3, 'order', $4, $5, $6, 'accepted', $7, $8::jsonb, $9, $9)
+                             status, raw, canonical, received_at, updated_at, order_number, po_number)
+       VALUES ($1, $2, 'inbound', $3, 'order', $4, $5, $6, 'accepted', $7, $8::jsonb, $9, $9, $15, $16)
      ), received AS (
        INSERT INTO message_events (message_id, at, step, outcome) VALUES ($1, $9, 'received', 'ok')
      ), ord AS (
@@ -77,6 +77,7 @@ async function accept(client: pg.PoolClient, input: AcceptOrderInput): Promise<A
       input.messageId, input.correlationId, input.channel, input.orderId, input.channelOrderId,
       input.sourceTimestamp, input.raw, jsonParam(input.canonical), input.now, input.customerAccount,
       input.skus, input.jobId, jsonValue({ orderId: input.orderId }), input.maxAttempts,
+      input.orderNumber ?? null, input.poNumber ?? null,
     ],
   );
   await bumpCounters(client, [`orders_accepted:${input.channel}`]);

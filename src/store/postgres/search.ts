@@ -18,7 +18,7 @@ export async function searchMessages(db: Queryable, q: MessageQuery): Promise<Me
   };
   if (q.text) {
     const t = param(q.text);
-    where.push(`(id = ${t} OR subject_id = ${t} OR channel_ref = ${t} OR correlation_id = ${t})`);
+    where.push(`(id = ${t} OR subject_id = ${t} OR channel_ref = ${t} OR correlation_id = ${t} OR order_number = ${t} OR po_number = ${t})`);
   }
   if (q.status) where.push(`status = ${param(q.status)}`);
   if (q.channel) where.push(`source = ${param(q.channel)}`);

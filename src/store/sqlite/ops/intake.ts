@@ -26,9 +26,10 @@ export function acceptOrder(db: Database.Database, input: AcceptOrderInput): Acc
   }
 
   const n = input.now;
-  sql(db, `INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, source_ts, status, raw, canonical, received_at, updated_at)
-           VALUES (?, ?, 'inbound', ?, 'order', ?, ?, ?, 'accepted', ?, ?, ?, ?)`)
-    .run(input.messageId, input.correlationId, input.channel, input.orderId, input.channelOrderId, input.sourceTimestamp, input.raw, JSON.stringify(input.canonical), n, n);
+  sql(db, `INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, order_number, po_number, source_ts, status, raw, canonical, received_at, updated_at)
+           VALUES (?, ?, 'inbound', ?, 'order', ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?)`)
+    .run(input.messageId, input.correlationId, input.channel, input.orderId, input.channelOrderId, input.orderNumber ?? null,
+      input.poNumber ?? null, input.sourceTimestamp, input.raw, JSON.stringify(input.canonical), n, n);
   sql(db, `INSERT INTO orders (id, channel, channel_order_id, state, correlation_id, message_id, canonical, customer_account, created_at, updated_at)
            VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)`)
     .run(input.orderId, input.channel, input.channelOrderId, input.correlationId, input.messageId, JSON.stringify(input.canonical), input.customerAccount, n, n);

@@ -36,8 +36,8 @@ export function searchMessages(db: Database.Database, q: MessageQuery): MessageP
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (q.text) {
-    where.push('(id = ? OR subject_id = ? OR channel_ref = ? OR correlation_id = ?)');
-    args.push(q.text, q.text, q.text, q.text);
+    where.push('(id = ? OR subject_id = ? OR channel_ref = ? OR correlation_id = ? OR order_number = ? OR po_number = ?)');
+    args.push(q.text, q.text, q.text, q.text, q.text, q.text);
   }
   if (q.status) { where.push('status = ?'); args.push(q.status); }
   if (q.channel) { where.push('source = ?'); args.push(q.channel); }
