@@ -16,6 +16,8 @@ import type { Store } from '../store/types.js';
 import { Worker } from '../worker/runner.js';
 import { createOrderProcessHandler } from '../flows/order/handler.js';
 import { attachErp, type AttachedErp } from './erp.js';
+import { CrossdockError } from '../errors/crossdock-error.js';
+import { SANDBOX_ERP_PREFIX } from '../connectors/sandbox-erp/server.js';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -62,6 +64,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await opsRoutes(http, deps);
   const sandbox = await attachErp.mountInProcess(http, config);
 
+  // While stopping, new requests get 503 — except the in-process sandbox ERP's, which the
+  // draining worker still needs.
+  let stopping = false;
+  http.addHook('onRequest', async (request) => {
+    if (stopping && !request.url.startsWith(SANDBOX_ERP_PREFIX)) {
+      throw new CrossdockError('internal.shutting-down', 'crossdock is shutting down; retry shortly', { retryAfterMs: 5_000 });
+    }
+  });
+
   let started = false;
   return {
     config, http, store, metrics, policies,
@@ -81,9 +92,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return baseUrl;
     },
     async stop() {
-      // Stop taking requests first, so nothing new is accepted while work drains.
-      await http.close();
+      // Stop taking work first, then drain the worker, then close the server it may still use.
+      stopping = true;
       if (started) await worker?.stop();
+      await http.close();
       await erp?.close();
       await sandbox?.close();
       await store.close();
