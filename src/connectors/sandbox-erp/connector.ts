@@ -11,8 +11,11 @@ import { orderToSandboxSalesOrder } from './mapping.js';
 /** The system name on external references and errors. */
 export const SANDBOX_ERP_SYSTEM = 'sandbox-erp';
 
-/** SKUs per `GET /api/items`; an order with more lines costs one call per chunk. */
-export const ITEMS_CHUNK = 200;
+/**
+ * SKUs per `GET /api/items`; an order with more lines costs one call per chunk. Keeps the
+ * request line well under Node's 16 KiB header limit even with long SKUs.
+ */
+export const ITEMS_CHUNK = 100;
 
 const ErpMessage = Type.Object({ code: Type.String(), message: Type.String() });
 const Duplicate = Type.Object({ code: Type.Literal('duplicate-external-ref'), number: Type.String({ minLength: 1 }) });

@@ -10,6 +10,7 @@ import { DECIMAL_PATTERN } from '../../lib/money.js';
 const Decimal = Type.String({ pattern: DECIMAL_PATTERN });
 const Text = (maxLength: number) => Type.String({ maxLength });
 
+/** A ship-to address in the ERP's words. */
 export const SandboxAddress = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
@@ -26,6 +27,7 @@ export const SandboxAddress = Type.Object(
   { additionalProperties: false },
 );
 
+/** One sales-order line; `lineNo` counts from 1. */
 export const SandboxSalesOrderLine = Type.Object(
   {
     lineNo: Type.Integer({ minimum: 1 }),
@@ -41,6 +43,7 @@ export const SandboxSalesOrderLine = Type.Object(
   { additionalProperties: false },
 );
 
+/** A charge added to (or, when negative, taken off) the order total. */
 export const SandboxCharge = Type.Object(
   {
     kind: Type.Union([Type.Literal('freight'), Type.Literal('handling'), Type.Literal('fee'), Type.Literal('discount')]),
@@ -51,6 +54,7 @@ export const SandboxCharge = Type.Object(
   { additionalProperties: false },
 );
 
+/** A tax amount added to the order total. */
 export const SandboxTax = Type.Object(
   { name: Type.String({ maxLength: 100 }), amount: Decimal, rate: Type.Optional(Decimal) },
   { additionalProperties: false },
@@ -90,6 +94,7 @@ export const SandboxSalesOrder = Type.Object({
 });
 export type SandboxSalesOrder = Static<typeof SandboxSalesOrder>;
 
+/** A customer account as `GET /api/customers/:id` answers it; money as decimal strings. */
 export const SandboxCustomer = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -100,6 +105,7 @@ export const SandboxCustomer = Type.Object({
 });
 export type SandboxCustomer = Static<typeof SandboxCustomer>;
 
+/** An item as `GET /api/items` answers it. */
 export const SandboxItem = Type.Object({
   sku: Type.String(),
   description: Type.String(),
@@ -115,6 +121,7 @@ export type SandboxItem = Static<typeof SandboxItem>;
 /** Why the ERP refused a sales order (answered as 422). */
 export type RefusalCode = 'unknown-customer' | 'unknown-item' | 'inactive-item' | 'credit-hold' | 'no-price';
 
+/** A business refusal, answered as 422 `{ code, message }`. */
 export interface Refusal {
   code: RefusalCode;
   message: string;

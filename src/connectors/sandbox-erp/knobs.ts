@@ -34,6 +34,7 @@ export type OutageWindowSpec = Static<typeof OutageWindowSpec>;
 
 const Rate = Type.Number({ minimum: 0, maximum: 1 });
 
+/** Every knob, as the ERP runs with them. */
 export const SandboxErpKnobs = Type.Object(
   {
     /** @default { min: 1, max: 3 } */
@@ -83,6 +84,7 @@ export interface KnobProblem {
   detail: string;
 }
 
+/** The knobs after a valid patch, or what is wrong with the patch. */
 export type KnobsResult = { ok: true; knobs: SandboxErpKnobs } | { ok: false; problems: KnobProblem[] };
 
 /**

@@ -15,6 +15,7 @@ export const SEED_CUSTOMERS: readonly SandboxCustomer[] = [
   { id: 'C-500', name: 'Euro Distribution GmbH', currency: 'EUR', creditLimit: '250000.00', balance: '0.00', onHold: false },
 ];
 
+/** An item with its prices per currency and stock per warehouse. */
 export interface SeedItem {
   sku: string;
   description: string;
@@ -26,8 +27,6 @@ export interface SeedItem {
 
 /** SKUs that exist but are no longer sold: orders for them are refused as `inactive-item`. */
 export const INACTIVE_SKUS: readonly string[] = ['SKU-13'];
-
-export const WAREHOUSES: readonly string[] = ['WH1', 'WH2'];
 
 const NAMES = [
   'Widget', 'Gadget', 'Sprocket', 'Flange', 'Gasket', 'Bracket', 'Hinge', 'Valve', 'Bearing', 'Coupling',

@@ -13,6 +13,7 @@ import { CallStats } from './stats.js';
 /** Where the sandbox ERP's routes live, on crossdock's server or its own. */
 export const SANDBOX_ERP_PREFIX = '/sandbox/erp';
 
+/** Options of `sandboxErpRoutes`. */
 export interface SandboxErpRoutesOptions {
   /** The ERP's books; the caller opens and closes them. */
   state: SandboxErpState;
@@ -71,6 +72,7 @@ function erpErrorHandler(error: FastifyError, _request: FastifyRequest, reply: F
   return reply.code(status).send({ code, message: error.message });
 }
 
+/** Options of `startSandboxErpServer`. */
 export interface StartSandboxErpServerOptions {
   /** Holds `sandbox-erp.db`. */
   dataDir: string;
@@ -83,6 +85,7 @@ export interface StartSandboxErpServerOptions {
   random?: RandomSource;
 }
 
+/** A running standalone sandbox ERP. */
 export interface SandboxErpServer {
   /** The server's origin, e.g. `http://127.0.0.1:4010`. */
   url: string;
