@@ -17,6 +17,14 @@ describe('configuration', () => {
     expect(resolveConfig({}, { databaseUrl: 'postgres://flag', port: 9 }, { CROSSDOCK_DATABASE_URL: 'postgres://env', CROSSDOCK_PORT: '7' }).server.port).toBe(9);
   });
 
+  it('treats empty environment variables as unset and lets the environment override the file', () => {
+    const config = resolveConfig({ server: { host: '10.0.0.1' } }, {}, { CROSSDOCK_HOST: '', CROSSDOCK_DATABASE_URL: '', CROSSDOCK_LOG_LEVEL: '' });
+    expect(config.server.host).toBe('10.0.0.1');
+    expect(config.database.url).toBeUndefined();
+    expect(config.log.level).toBe('info');
+    expect(resolveConfig({ server: { host: '10.0.0.1' } }, {}, { CROSSDOCK_HOST: '127.0.0.2' }).server.host).toBe('127.0.0.2');
+  });
+
   it('merges per-target protection over the defaults', () => {
     const config = resolveConfig({ protection: { erp: { ratePerSecond: 5 } } }, {}, {});
     expect(config.protection.erp).toMatchObject({ ratePerSecond: 5, burst: 1, concurrency: 8 });

@@ -63,19 +63,21 @@ export interface Overrides {
  * process.env), then command-line overrides.
  */
 export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const envPort = env.CROSSDOCK_PORT ? Number(env.CROSSDOCK_PORT) : undefined;
+  // An empty variable (`CROSSDOCK_HOST=`) means unset, not "the empty string".
+  const fromEnv = (name: string): string | undefined => env[name] || undefined;
+  const envPort = fromEnv('CROSSDOCK_PORT') ? Number(env.CROSSDOCK_PORT) : undefined;
   const protection: Record<string, ProtectionSettings> = {};
   for (const [target, settings] of Object.entries({ erp: {}, ...(file.protection ?? {}) })) {
     protection[target] = { ...DEFAULT_PROTECTION, ...settings };
   }
   return {
-    dataDir: resolve(overrides.dataDir ?? env.CROSSDOCK_DATA_DIR ?? file.dataDir ?? './data'),
+    dataDir: resolve(overrides.dataDir ?? fromEnv('CROSSDOCK_DATA_DIR') ?? file.dataDir ?? './data'),
     server: {
-      host: file.server?.host ?? env.CROSSDOCK_HOST ?? '127.0.0.1',
+      host: fromEnv('CROSSDOCK_HOST') ?? file.server?.host ?? '127.0.0.1',
       port: overrides.port ?? envPort ?? file.server?.port ?? 8080,
       bodyLimitBytes: file.server?.bodyLimitBytes ?? 1_048_576,
     },
-    database: { url: overrides.databaseUrl ?? env.CROSSDOCK_DATABASE_URL ?? file.database?.url, poolSize: file.database?.poolSize ?? 10 },
+    database: { url: overrides.databaseUrl ?? fromEnv('CROSSDOCK_DATABASE_URL') ?? file.database?.url, poolSize: file.database?.poolSize ?? 10 },
     erp: { kind: file.erp?.kind ?? 'sandbox', url: overrides.erpUrl ?? file.erp?.url, knobs: file.erp?.knobs ?? {} },
     protection,
     worker: {
@@ -86,6 +88,6 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
       backoffMs: file.worker?.backoffMs ?? 1_000,
       maxBackoffMs: file.worker?.maxBackoffMs ?? 300_000,
     },
-    log: { level: env.CROSSDOCK_LOG_LEVEL ?? file.log?.level ?? 'info' },
+    log: { level: fromEnv('CROSSDOCK_LOG_LEVEL') ?? file.log?.level ?? 'info' },
   };
 }

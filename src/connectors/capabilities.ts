@@ -37,6 +37,8 @@ export interface ExternalRef {
   id: string;
   /** The number people see (sales order number), when it differs from the id. */
   number?: string;
+  /** Set by a create that found the document already there (the target refused a duplicate). */
+  existed?: boolean;
 }
 
 export interface ErpCustomer {

@@ -82,7 +82,7 @@ export function createSandboxErpConnector(deps: { http: HttpClient }): ErpConnec
     const document = orderToSandboxSalesOrder(order);
     const response = await http.request({ method: 'POST', path: '/api/sales-orders', operation: 'salesOrder.create', body: document }, ctx);
     // The order already exists under our reference: that is the order we meant to create.
-    if (response.status === 409 && Value.Check(Duplicate, response.body)) return salesOrderRef(response.body.number);
+    if (response.status === 409 && Value.Check(Duplicate, response.body)) return { ...salesOrderRef(response.body.number), existed: true };
     if (response.status === 422) throw refusal(response);
     return salesOrderRef(expect(response, 201, OrderRef, 'salesOrder.create').number);
   }

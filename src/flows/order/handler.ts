@@ -54,7 +54,7 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
       const existing = await erp.orderSink.findByExternalRef(order.id, ctx);
       const ref = existing ?? (await erp.orderSink.create(order, ctx));
       await journal.flush();
-      await markPosted(job, record, order, ref, existing !== undefined);
+      await markPosted(job, record, order, ref, existing !== undefined || ref.existed === true);
       return 'finished';
     } catch (error) {
       await journal.flush();

@@ -22,6 +22,10 @@ export function migrateSqlite(db: Database.Database): void {
 export function configureSqlite(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
+  // Every store operation runs in a savepoint (writer-thread.ts); the savepoint's sub-journal is
+  // a temporary file by default, i.e. a write() of each page an operation touches. In memory it
+  // costs nothing to durability (the WAL is the durable copy) and ~40 % of acceptOrder's time.
+  db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
 }
