@@ -97,6 +97,7 @@ export function createProtectionPolicy(
     }));
   };
 
+  let lastStartAt = Number.NEGATIVE_INFINITY;
   const takeRateSlot = async (signal: AbortSignal | undefined): Promise<void> => {
     const slot = await budget.reserveRateSlot({
       target,
@@ -112,8 +113,16 @@ export function createProtectionPolicy(
         context: { source: 'shared rate budget', refusedBy: 'policy', ratePerSecond: settings.ratePerSecond },
       }));
     }
-    const waitMs = slot.at - clock.now();
+    // The shared slot was computed when it was reserved; if its answer or a timer came back
+    // late, several calls would now leave together. With no burst allowed, this process also
+    // keeps its own calls one interval apart, whatever the lateness.
+    const interval = 1000 / settings.ratePerSecond;
+    const startAt = settings.burst <= 1 ? Math.max(slot.at, lastStartAt + interval) : slot.at;
+    lastStartAt = Math.max(lastStartAt, startAt);
+    const waitMs = startAt - clock.now();
     if (waitMs > 0) await sleep(waitMs, signal).catch((reason: unknown) => Promise.reject(cancelled(reason)));
+    // A timer that fired late moves the next call on, instead of letting it catch up.
+    lastStartAt = Math.max(lastStartAt, clock.now());
   };
 
   /** One attempt through gate, cap, budget and timeout. `timing.calledAt` marks when the target was called. */

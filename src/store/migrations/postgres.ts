@@ -57,7 +57,6 @@ CREATE TABLE orders (
   state text NOT NULL,
   correlation_id text NOT NULL,
   message_id text NOT NULL,
-  canonical jsonb NOT NULL,
   customer_account text NOT NULL,
   erp_ref text,
   reason jsonb,

@@ -27,10 +27,10 @@ CREATE TABLE messages (
   updated_at INTEGER NOT NULL
 );
 CREATE INDEX messages_correlation ON messages (correlation_id);
-CREATE INDEX messages_subject ON messages (subject_id);
-CREATE INDEX messages_channel_ref ON messages (channel_ref);
-CREATE INDEX messages_order_number ON messages (order_number);
-CREATE INDEX messages_po_number ON messages (po_number);
+CREATE INDEX messages_subject ON messages (subject_id) WHERE subject_id IS NOT NULL;
+CREATE INDEX messages_channel_ref ON messages (channel_ref) WHERE channel_ref IS NOT NULL;
+CREATE INDEX messages_order_number ON messages (order_number) WHERE order_number IS NOT NULL;
+CREATE INDEX messages_po_number ON messages (po_number) WHERE po_number IS NOT NULL;
 CREATE INDEX messages_received ON messages (received_at, id);
 CREATE INDEX messages_status ON messages (status, received_at);
 
@@ -56,7 +56,6 @@ CREATE TABLE orders (
   state TEXT NOT NULL,
   correlation_id TEXT NOT NULL,
   message_id TEXT NOT NULL,
-  canonical TEXT NOT NULL,
   customer_account TEXT NOT NULL,
   erp_ref TEXT,
   reason TEXT,
@@ -70,7 +69,7 @@ CREATE TABLE order_lines_index (
   order_id TEXT NOT NULL,
   sku TEXT NOT NULL,
   PRIMARY KEY (sku, order_id)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE idempotency_keys (
   key TEXT PRIMARY KEY,
@@ -78,7 +77,7 @@ CREATE TABLE idempotency_keys (
   response TEXT NOT NULL,
   duplicates INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE jobs (
   id TEXT PRIMARY KEY,
@@ -97,8 +96,9 @@ CREATE TABLE jobs (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-CREATE INDEX jobs_due ON jobs (queue, status, run_at);
-CREATE INDEX jobs_lease ON jobs (status, lease_expires_at);
+CREATE INDEX jobs_due ON jobs (queue, run_at) WHERE status = 'queued';
+CREATE INDEX jobs_dead ON jobs (updated_at, id) WHERE status = 'dead';
+CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE status = 'running';
 
 CREATE TABLE outbox (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -117,7 +117,7 @@ CREATE TABLE rate_budgets (
 CREATE TABLE counters (
   name TEXT PRIMARY KEY,
   value INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 `,
   },
 ];

@@ -63,9 +63,9 @@ async function accept(client: pg.PoolClient, input: AcceptOrderInput): Promise<A
      ), received AS (
        INSERT INTO message_events (message_id, at, step, outcome) VALUES ($1, $9, 'received', 'ok')
      ), ord AS (
-       INSERT INTO orders (id, channel, channel_order_id, state, correlation_id, message_id, canonical,
+       INSERT INTO orders (id, channel, channel_order_id, state, correlation_id, message_id,
                            customer_account, created_at, updated_at)
-       VALUES ($4, $3, $5, 'received', $2, $1, $8::jsonb, $10, $9, $9)
+       VALUES ($4, $3, $5, 'received', $2, $1, $10, $9, $9)
      ), lines AS (
        INSERT INTO order_lines_index (order_id, sku)
        SELECT DISTINCT $4, sku FROM unnest($11::text[]) AS sku

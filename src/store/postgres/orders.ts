@@ -4,7 +4,7 @@ import { jsonParam, jsonValue, type Queryable } from './pool.js';
 import { toOrderRecord, type OrderRow } from './rows.js';
 
 export async function getOrder(db: Queryable, id: string): Promise<OrderRecord | undefined> {
-  const { rows } = await db.query<OrderRow>('SELECT * FROM orders WHERE id = $1', [id]);
+  const { rows } = await db.query<OrderRow>('SELECT o.*, m.canonical FROM orders o JOIN messages m ON m.id = o.message_id WHERE o.id = $1', [id]);
   return rows[0] && toOrderRecord(rows[0]);
 }
 

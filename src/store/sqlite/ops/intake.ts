@@ -3,6 +3,11 @@ import type { AcceptOrderInput, AcceptOrderResult, AcceptedResponse } from '../.
 import { sql } from '../statements.js';
 import { bumpCounter } from './counters.js';
 
+/** The store proxy serialises the canonical document on the caller's thread (a string crosses threads cheaply). */
+function canonicalText(canonical: unknown): string {
+  return typeof canonical === 'string' ? canonical : JSON.stringify(canonical);
+}
+
 interface KeyRow {
   key: string;
   request_hash: string;
@@ -29,10 +34,10 @@ export function acceptOrder(db: Database.Database, input: AcceptOrderInput): Acc
   sql(db, `INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, order_number, po_number, source_ts, status, raw, canonical, received_at, updated_at)
            VALUES (?, ?, 'inbound', ?, 'order', ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?)`)
     .run(input.messageId, input.correlationId, input.channel, input.orderId, input.channelOrderId, input.orderNumber ?? null,
-      input.poNumber ?? null, input.sourceTimestamp, input.raw, JSON.stringify(input.canonical), n, n);
-  sql(db, `INSERT INTO orders (id, channel, channel_order_id, state, correlation_id, message_id, canonical, customer_account, created_at, updated_at)
-           VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?)`)
-    .run(input.orderId, input.channel, input.channelOrderId, input.correlationId, input.messageId, JSON.stringify(input.canonical), input.customerAccount, n, n);
+      input.poNumber ?? null, input.sourceTimestamp, input.raw, canonicalText(input.canonical), n, n);
+  sql(db, `INSERT INTO orders (id, channel, channel_order_id, state, correlation_id, message_id, customer_account, created_at, updated_at)
+           VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?)`)
+    .run(input.orderId, input.channel, input.channelOrderId, input.correlationId, input.messageId, input.customerAccount, n, n);
   const indexSku = sql(db, 'INSERT OR IGNORE INTO order_lines_index (order_id, sku) VALUES (?, ?)');
   for (const sku of new Set(input.skus)) indexSku.run(input.orderId, sku);
   sql(db, `INSERT INTO message_events (message_id, at, step, outcome) VALUES (?, ?, 'received', 'ok')`).run(input.messageId, n);

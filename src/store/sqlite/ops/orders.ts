@@ -7,7 +7,8 @@ import { appendEvent } from './journal.js';
 import { toOrderRecord, type OrderRow } from './rows.js';
 
 export function getOrder(db: Database.Database, id: string): OrderRecord | undefined {
-  const row = sql(db, 'SELECT * FROM orders WHERE id = ?').get(id) as OrderRow | undefined;
+  // The canonical order is kept once, on its inbound message.
+  const row = sql(db, 'SELECT o.*, m.canonical FROM orders o JOIN messages m ON m.id = o.message_id WHERE o.id = ?').get(id) as OrderRow | undefined;
   return row ? toOrderRecord(row) : undefined;
 }
 

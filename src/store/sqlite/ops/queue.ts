@@ -21,12 +21,15 @@ export function enqueue(db: Database.Database, job: NewJob): string {
  */
 export function claimJobs(db: Database.Database, c: ClaimRequest): Job[] {
   const queues = c.queues.map(() => '?').join(', ');
-  const due = sql(db, `SELECT id FROM jobs WHERE queue IN (${queues}) AND
-      ((status = 'queued' AND run_at <= ?) OR (status = 'running' AND lease_expires_at <= ?))
-      ORDER BY run_at LIMIT ?`).all(...c.queues, c.now, c.now, c.limit) as { id: string }[];
+  // Two queries, each walking its own partial index in order: one OR'd query made SQLite sort
+  // every due job, which grew with the backlog. Jobs of dead holders go first: they are oldest.
+  const expired = sql(db, `SELECT id FROM jobs WHERE status = 'running' AND lease_expires_at <= ? AND queue IN (${queues})
+      ORDER BY lease_expires_at LIMIT ?`).all(c.now, ...c.queues, c.limit) as { id: string }[];
+  const due = expired.length >= c.limit ? [] : sql(db, `SELECT id FROM jobs WHERE status = 'queued' AND queue IN (${queues}) AND run_at <= ?
+      ORDER BY run_at LIMIT ?`).all(...c.queues, c.now, c.limit - expired.length) as { id: string }[];
   const claim = sql(db, `UPDATE jobs SET status = 'running', attempts = attempts + 1, lease_owner = ?, lease_token = ?,
       lease_expires_at = ?, updated_at = ? WHERE id = ? RETURNING *`);
-  return due.map(({ id }) => toJob(claim.get(c.workerId, randomUUID(), c.now + c.leaseMs, c.now, id) as JobRow));
+  return [...expired, ...due].map(({ id }) => toJob(claim.get(c.workerId, randomUUID(), c.now + c.leaseMs, c.now, id) as JobRow));
 }
 
 export function completeJob(db: Database.Database, jobId: string, leaseToken: string, now: number): boolean {
@@ -63,11 +66,15 @@ export function getJob(db: Database.Database, jobId: string): Job | undefined {
 }
 
 export function queueStats(db: Database.Database, now: number): QueueStats[] {
-  const rows = sql(db, `SELECT queue,
-      SUM(status = 'queued') AS queued, SUM(status = 'running') AS running, SUM(status = 'dead') AS dead,
-      SUM(status = 'queued' AND attempts > 0) AS retrying,
-      MIN(CASE WHEN status = 'queued' AND run_at <= ? THEN run_at END) AS oldest
-      FROM jobs WHERE status <> 'done' GROUP BY queue`).all(now) as
+  // Each branch reads one partial index, so finished jobs (most rows) are never scanned.
+  const rows = sql(db, `SELECT queue, SUM(queued) AS queued, SUM(running) AS running, SUM(dead) AS dead,
+      SUM(retrying) AS retrying, MIN(oldest) AS oldest FROM (
+        SELECT queue, COUNT(*) AS queued, 0 AS running, 0 AS dead, SUM(attempts > 0) AS retrying,
+               MIN(CASE WHEN run_at <= ? THEN run_at END) AS oldest
+          FROM jobs WHERE status = 'queued' GROUP BY queue
+        UNION ALL SELECT queue, 0, COUNT(*), 0, 0, NULL FROM jobs WHERE status = 'running' GROUP BY queue
+        UNION ALL SELECT queue, 0, 0, COUNT(*), 0, NULL FROM jobs WHERE status = 'dead' GROUP BY queue
+      ) GROUP BY queue`).all(now) as
     { queue: string; queued: number; running: number; dead: number; retrying: number; oldest: number | null }[];
   return rows.map((r) => ({
     queue: r.queue, queued: r.queued, running: r.running, dead: r.dead, retrying: r.retrying,
