@@ -1,0 +1,17 @@
+import { Command } from 'commander';
+import { registerStartCommand } from './start.js';
+import { registerSandboxErpCommand } from './sandbox-erp.js';
+import { registerConfigCommand } from './config-check.js';
+import { registerDeadLetterCommands } from './dead-letters.js';
+
+/** The `crossdock` command line: one file per command. */
+export function buildProgram(): Command {
+  const program = new Command('crossdock')
+    .description('Integration hub for distributors: orders from every channel into the ERP, exactly once.')
+    .showHelpAfterError();
+  registerStartCommand(program);
+  registerSandboxErpCommand(program);
+  registerConfigCommand(program);
+  registerDeadLetterCommands(program);
+  return program;
+}
