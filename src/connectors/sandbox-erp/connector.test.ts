@@ -98,7 +98,7 @@ describe('sandbox ERP connector', () => {
     const ref = await connector.orderSink.create(order, ctx);
     expect(ref).toEqual({ system: 'sandbox-erp', id: 'SO-000001', number: 'SO-000001' });
     expect(await connector.orderSink.findByExternalRef(order.id, ctx)).toEqual(ref);
-    expect(await connector.orderSink.create(order, ctx)).toEqual(ref);
+    expect(await connector.orderSink.create(order, ctx)).toEqual({ ...ref, existed: true });
     expect(erp.state.listSalesOrders()).toHaveLength(1);
     expect(erp.state.getCustomer('C-100')?.balance).toBe('22.47');
   });
@@ -145,7 +145,7 @@ describe("sandbox ERP connector through crossdock's HTTP client", () => {
   it('creates, finds and maps refusals the same way', async () => {
     const { erp, connector } = await setup({}, crossdockHttp);
     const ref = await connector.orderSink.create(demoOrder(), ctx);
-    expect(await connector.orderSink.create(demoOrder(), ctx)).toEqual(ref);
+    expect(await connector.orderSink.create(demoOrder(), ctx)).toEqual({ ...ref, existed: true });
     expect(await connector.orderSink.findByExternalRef(demoOrder().id, ctx)).toEqual(ref);
     expect(await rejection(connector.orderSink.create(demoOrder({ id: 'other', customer: { accountId: 'C-300' } }), ctx))).toMatchObject({
       code: 'customer.credit-hold',
