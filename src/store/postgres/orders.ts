@@ -1,26 +1,13 @@
-import type { OrderState } from '../../canonical/states.js';
-import type { MessageStatus, OrderRecord, OrderTransition } from '../types.js';
+import type { OrderRecord, OrderTransition } from '../types.js';
 import { jsonParam, jsonValue, type Queryable } from './pool.js';
 import { toOrderRecord, type OrderRow } from './rows.js';
+import { messageStatusFor, ERROR_STATES } from '../order-journal.js';
 
 export async function getOrder(db: Queryable, id: string): Promise<OrderRecord | undefined> {
   const { rows } = await db.query<OrderRow>('SELECT o.*, m.canonical FROM orders o JOIN messages m ON m.id = o.message_id WHERE o.id = $1', [id]);
   return rows[0] && toOrderRecord(rows[0]);
 }
 
-/** How an order's state shows on its inbound message in the journal (the same for both dialects). */
-export function messageStatusFor(state: OrderState): MessageStatus {
-  switch (state) {
-    case 'received': return 'accepted';
-    case 'held': return 'held';
-    case 'failed': return 'failed';
-    case 'rejected': return 'rejected';
-    case 'validated': case 'reserved': return 'processing';
-    default: return 'delivered';
-  }
-}
-
-const ERROR_STATES: ReadonlySet<OrderState> = new Set(['held', 'failed', 'rejected']);
 
 /**
  * One statement, so one transaction: every sub-statement reads `moved`, which is empty when the

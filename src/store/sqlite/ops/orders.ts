@@ -1,10 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { OrderRecord, OrderTransition } from '../../types.js';
-import type { MessageStatus } from '../../types.js';
-import type { OrderState } from '../../../canonical/states.js';
 import { sql, toJson } from '../statements.js';
 import { appendEvent } from './journal.js';
 import { toOrderRecord, type OrderRow } from './rows.js';
+import { messageStatusFor, ERROR_STATES } from '../../order-journal.js';
 
 export function getOrder(db: Database.Database, id: string): OrderRecord | undefined {
   // The canonical order is kept once, on its inbound message.
@@ -12,19 +11,6 @@ export function getOrder(db: Database.Database, id: string): OrderRecord | undef
   return row ? toOrderRecord(row) : undefined;
 }
 
-/** How an order's state shows on its inbound message in the journal. */
-export function messageStatusFor(state: OrderState): MessageStatus {
-  switch (state) {
-    case 'received': return 'accepted';
-    case 'held': return 'held';
-    case 'failed': return 'failed';
-    case 'rejected': return 'rejected';
-    case 'validated': case 'reserved': return 'processing';
-    default: return 'delivered';
-  }
-}
-
-const ERROR_STATES: ReadonlySet<OrderState> = new Set(['held', 'failed', 'rejected']);
 
 export function transitionOrder(db: Database.Database, t: OrderTransition): boolean {
   const placeholders = t.from.map(() => '?').join(', ');
