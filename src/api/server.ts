@@ -34,6 +34,9 @@ export async function createHttpServer(options: HttpServerOptions) {
     bodyLimit: options.bodyLimitBytes,
     // Requests are journaled; one log line per request would only cost throughput.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request: routes log with the correlation id explicitly, and a child
+    // per request (with redaction set up) was a measurable share of intake's CPU.
+    childLoggerFactory: (logger) => logger,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: true, verbose: true, useDefaults: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -98,6 +98,7 @@ export function createProtectionPolicy(
   };
 
   let lastStartAt = Number.NEGATIVE_INFINITY;
+  let lastLeftAt = Number.NEGATIVE_INFINITY;
   const takeRateSlot = async (signal: AbortSignal | undefined): Promise<void> => {
     const slot = await budget.reserveRateSlot({
       target,
@@ -121,8 +122,15 @@ export function createProtectionPolicy(
     lastStartAt = Math.max(lastStartAt, startAt);
     const waitMs = startAt - clock.now();
     if (waitMs > 0) await sleep(waitMs, signal).catch((reason: unknown) => Promise.reject(cancelled(reason)));
-    // A timer that fired late moves the next call on, instead of letting it catch up.
-    lastStartAt = Math.max(lastStartAt, clock.now());
+    if (settings.burst <= 1) {
+      // Timers that fired late together must not leave together: after waking, each call
+      // checks the last call that actually left (check and set run without an await between).
+      for (let gap = lastLeftAt + interval - clock.now(); gap > 0; gap = lastLeftAt + interval - clock.now()) {
+        await sleep(gap, signal).catch((reason: unknown) => Promise.reject(cancelled(reason)));
+      }
+      lastLeftAt = clock.now();
+      lastStartAt = Math.max(lastStartAt, lastLeftAt);
+    }
   };
 
   /** One attempt through gate, cap, budget and timeout. `timing.calledAt` marks when the target was called. */
