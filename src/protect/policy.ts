@@ -125,6 +125,8 @@ export function createProtectionPolicy(
     if (settings.burst <= 1) {
       // Timers that fired late together must not leave together: after waking, each call
       // checks the last call that actually left (check and set run without an await between).
+      // A full interval, not less: allowing even a tenth of it for jitter let a target that
+      // counts arrivals per sliding second see one call too many.
       for (let gap = lastLeftAt + interval - clock.now(); gap > 0; gap = lastLeftAt + interval - clock.now()) {
         await sleep(gap, signal).catch((reason: unknown) => Promise.reject(cancelled(reason)));
       }
