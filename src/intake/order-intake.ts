@@ -56,7 +56,6 @@ export async function acceptOrderSubmission(deps: IntakeDeps, request: IntakeReq
     response: { orderId, correlationId: request.correlationId, status: 'received', location: `/v1/orders/${orderId}` },
     sourceTimestamp: submission.orderedAt,
     customerAccount: submission.customer.accountId,
-    skus: submission.lines.map((l) => l.sku),
     now,
     maxAttempts: deps.maxAttempts,
   });

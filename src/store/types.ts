@@ -105,7 +105,6 @@ export interface AcceptOrderInput {
   response: AcceptedResponse;
   sourceTimestamp: string;
   customerAccount: string;
-  skus: string[];
   now: number;
   maxAttempts: number;
 }

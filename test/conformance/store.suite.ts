@@ -589,7 +589,7 @@ function orderInput(n: string, overrides: Partial<AcceptOrderInput> = {}): Accep
     idempotencyKeys: [`shop:#${n}`], requestHash: `hash_${n}`, raw: `{"id":"${n}","note":"raw bytes, kept as sent"}`,
     canonical: { id: orderId, lines: [{ sku: 'A-1', quantity: { value: '2', uom: 'EA' } }, { sku: 'B-2', quantity: { value: '1', uom: 'EA' } }] },
     response: { orderId, correlationId, status: 'received' satisfies OrderState, location: `/v1/orders/${orderId}` },
-    sourceTimestamp: '2024-05-01T10:00:00Z', customerAccount: 'C-100', skus: ['A-1', 'B-2', 'A-1'], now: T0, maxAttempts: 5,
+    sourceTimestamp: '2024-05-01T10:00:00Z', customerAccount: 'C-100', now: T0, maxAttempts: 5,
     ...overrides,
   };
 }

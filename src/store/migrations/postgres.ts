@@ -66,11 +66,6 @@ CREATE TABLE orders (
 );
 CREATE INDEX orders_state ON orders (state, updated_at);
 
-CREATE TABLE order_lines_index (
-  order_id text NOT NULL,
-  sku text NOT NULL,
-  PRIMARY KEY (sku, order_id)
-);
 
 CREATE TABLE idempotency_keys (
   key text PRIMARY KEY,

@@ -1,7 +1,11 @@
 import type { Migration } from './migration.js';
 
 /**
- * SQLite schema, numbered and append-only. The same number means the same change in
+ * SQLite schema, numbered and append-only. Every B-tree an order touches is a page written at
+ * each group commit, so intake's tables keep few indexes: small-row tables are WITHOUT ROWID
+ * (the primary key is the table), sequences use plain INTEGER PRIMARY KEY (no sqlite_sequence
+ * write; rows are never deleted, so they still only grow), and optional columns have partial
+ * indexes. The same number means the same change in
  * `postgres.ts`; a test compares the two lists.
  */
 export const sqliteMigrations: readonly Migration[] = [
@@ -35,7 +39,7 @@ CREATE INDEX messages_received ON messages (received_at, id);
 CREATE INDEX messages_status ON messages (status, received_at);
 
 CREATE TABLE message_events (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   message_id TEXT NOT NULL,
   at INTEGER NOT NULL,
   step TEXT NOT NULL,
@@ -62,14 +66,9 @@ CREATE TABLE orders (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   UNIQUE (channel, channel_order_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX orders_state ON orders (state, updated_at);
 
-CREATE TABLE order_lines_index (
-  order_id TEXT NOT NULL,
-  sku TEXT NOT NULL,
-  PRIMARY KEY (sku, order_id)
-) WITHOUT ROWID;
 
 CREATE TABLE idempotency_keys (
   key TEXT PRIMARY KEY,
@@ -95,13 +94,13 @@ CREATE TABLE jobs (
   subject_id TEXT,
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
-);
+) WITHOUT ROWID;
 CREATE INDEX jobs_due ON jobs (queue, run_at) WHERE status = 'queued';
 CREATE INDEX jobs_dead ON jobs (updated_at, id) WHERE status = 'dead';
 CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE status = 'running';
 
 CREATE TABLE outbox (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY,
   topic TEXT NOT NULL,
   key TEXT NOT NULL,
   payload TEXT NOT NULL,

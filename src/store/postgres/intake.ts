@@ -59,24 +59,21 @@ async function accept(client: pg.PoolClient, input: AcceptOrderInput): Promise<A
     `WITH message AS (
        INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, source_ts,
                              status, raw, canonical, received_at, updated_at, order_number, po_number)
-       VALUES ($1, $2, 'inbound', $3, 'order', $4, $5, $6, 'accepted', $7, $8::jsonb, $9, $9, $15, $16)
+       VALUES ($1, $2, 'inbound', $3, 'order', $4, $5, $6, 'accepted', $7, $8::jsonb, $9, $9, $14, $15)
      ), received AS (
        INSERT INTO message_events (message_id, at, step, outcome) VALUES ($1, $9, 'received', 'ok')
      ), ord AS (
        INSERT INTO orders (id, channel, channel_order_id, state, correlation_id, message_id,
                            customer_account, created_at, updated_at)
        VALUES ($4, $3, $5, 'received', $2, $1, $10, $9, $9)
-     ), lines AS (
-       INSERT INTO order_lines_index (order_id, sku)
-       SELECT DISTINCT $4, sku FROM unnest($11::text[]) AS sku
      )
      INSERT INTO jobs (id, queue, payload, correlation_id, status, attempts, max_attempts, run_at, subject_id,
                        created_at, updated_at)
-     VALUES ($12, 'order.process', $13::jsonb, $2, 'queued', 0, $14, $9, $4, $9, $9)`,
+     VALUES ($11, 'order.process', $12::jsonb, $2, 'queued', 0, $13, $9, $4, $9, $9)`,
     [
       input.messageId, input.correlationId, input.channel, input.orderId, input.channelOrderId,
       input.sourceTimestamp, input.raw, jsonParam(input.canonical), input.now, input.customerAccount,
-      input.skus, input.jobId, jsonValue({ orderId: input.orderId }), input.maxAttempts,
+      input.jobId, jsonValue({ orderId: input.orderId }), input.maxAttempts,
       input.orderNumber ?? null, input.poNumber ?? null,
     ],
   );

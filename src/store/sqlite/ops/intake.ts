@@ -38,8 +38,6 @@ export function acceptOrder(db: Database.Database, input: AcceptOrderInput): Acc
   sql(db, `INSERT INTO orders (id, channel, channel_order_id, state, correlation_id, message_id, customer_account, created_at, updated_at)
            VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?)`)
     .run(input.orderId, input.channel, input.channelOrderId, input.correlationId, input.messageId, input.customerAccount, n, n);
-  const indexSku = sql(db, 'INSERT OR IGNORE INTO order_lines_index (order_id, sku) VALUES (?, ?)');
-  for (const sku of new Set(input.skus)) indexSku.run(input.orderId, sku);
   sql(db, `INSERT INTO message_events (message_id, at, step, outcome) VALUES (?, ?, 'received', 'ok')`).run(input.messageId, n);
   sql(db, `INSERT INTO jobs (id, queue, payload, correlation_id, status, attempts, max_attempts, run_at, subject_id, created_at, updated_at)
            VALUES (?, 'order.process', ?, ?, 'queued', 0, ?, ?, ?, ?, ?)`)
