@@ -1,0 +1,121 @@
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runErpProtection } from './scenarios/erp-protection.js';
+import { runIntake } from './scenarios/intake.js';
+import { cleanupAll, installCleanupHandlers, REPO_ROOT } from './support/children.js';
+import { formatRanking, rankProfile } from './support/profile.js';
+import { renderReport, summarizeIntake, type BenchReport } from './support/report.js';
+import { setDistDir, type Runtime } from './support/servers.js';
+import { machineInfo } from './support/stats.js';
+
+/**
+ * `npm run bench` — runs the scenarios and writes BENCHMARKS.md:
+ *   (a) intake: POST /v1/orders of a real crossdock beside a bare Fastify endpoint, closed loop
+ *       (rates), then crossdock open loop at 30 % of the bare rate (latency);
+ *   (b) ERP protection: a burst at 20× the sandbox ERP's rate cap.
+ *
+ * Options (after `npm run bench --`):
+ *   --only intake|erp        run one scenario (BENCHMARKS.md then holds only that one)
+ *   --rounds N               rounds of (a): bare and crossdock closed loop (order alternating), then crossdock open loop (default 2)
+ *   --duration S             measured seconds of each run of (a) (default 10); --warmup S before each (default 2)
+ *   --connections N          connections in (a) and (b), the most the open-loop runs may open (default 64)
+ *   --rate-cap C             the sandbox ERP's cap in (b) (default 50)
+ *   --burst S / --drain S    burst and drain-watch seconds of (b) (default 10 / 15)
+ *   --intake-erp child|in-process  where crossdock's sandbox ERP runs in (a) (default: its own process)
+ *   --runtime tsx|dist       run crossdock from the sources (default) or compiled (--dist-dir, default dist/)
+ *   --cpu-prof DIR           profile crossdock during (a) (node --cpu-prof) and print where the time went
+ *   --out FILE               where to write the report (default BENCHMARKS.md); --json FILE for raw results
+ */
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    rounds: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '64' },
+    'rate-cap': { type: 'string', default: '50' },
+    burst: { type: 'string', default: '10' },
+    drain: { type: 'string', default: '15' },
+    runtime: { type: 'string', default: 'tsx' },
+    'intake-erp': { type: 'string', default: 'child' },
+    'dist-dir': { type: 'string' },
+    'cpu-prof': { type: 'string' },
+    out: { type: 'string', default: 'BENCHMARKS.md' },
+    json: { type: 'string' },
+  },
+});
+
+const runtime = values.runtime as Runtime;
+if (runtime !== 'tsx' && runtime !== 'dist') throw new Error('--runtime is tsx or dist');
+if (values['dist-dir']) setDistDir(resolve(values['dist-dir']));
+const num = (name: keyof typeof values) => {
+  const n = Number(values[name]);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+  return n;
+};
+const connections = num('connections');
+const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+installCleanupHandlers();
+const started = Date.now();
+const report: BenchReport = {
+  machine: machineInfo(),
+  loadAverageAtStart: loadavg(),
+  runtime: runtime === 'tsx' ? 'tsx (TypeScript sources)' : 'compiled dist/',
+  wallSeconds: 0,
+};
+log(`${report.machine.cpuModel} × ${report.machine.cpuCount}, ${report.machine.memoryGiB} GiB, Node ${report.machine.node}; load average ${report.loadAverageAtStart.map((v) => v.toFixed(2)).join(' ')}`);
+
+let profileDir: string | undefined;
+if (values['cpu-prof']) {
+  profileDir = resolve(values['cpu-prof']);
+  mkdirSync(profileDir, { recursive: true });
+}
+
+try {
+  if (!values.only || values.only === 'intake') {
+    const rounds = [];
+    for (let round = 1; round <= num('rounds'); round++) {
+      log(`(a) intake, round ${round}`);
+      rounds.push(await runIntake({
+        runtime, connections, durationSec: num('duration'), warmupSec: Number(values.warmup), log, crossdockFirst: round % 2 === 0,
+        erp: values['intake-erp'] === 'in-process' ? 'in-process' : 'child',
+        ...(profileDir ? { crossdockNodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
+      }));
+    }
+    report.intake = summarizeIntake(rounds);
+    if (profileDir) {
+      const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => join(profileDir!, f));
+      // Each crossdock child writes its own profile; a window keeps only the samples of its measured run.
+      rounds.forEach((round, i) => {
+        const windows = { 'closed loop': round.crossdockWindow, 'open loop': round.openLoop.window };
+        for (const [run, window] of Object.entries(windows)) {
+          for (const file of files) {
+            const ranking = rankProfile(file, { window });
+            if (ranking.totalMs > 0) process.stdout.write(`(a) round ${i + 1}, crossdock ${run}\n${formatRanking(ranking)}\n\n`);
+          }
+        }
+      });
+    }
+  }
+  if (!values.only || values.only === 'erp') {
+    log('(b) ERP protection');
+    report.erp = await runErpProtection({
+      // 95 %: the ERP counts arrivals in a sliding second, and arrivals jitter by a few ms around their slots.
+      runtime, rateCap: num('rate-cap'), rateShare: 0.95, demandMultiple: 20, callsPerOrder: 2,
+      warmupSec: Number(values.warmup), burstSec: num('burst'), drainSec: num('drain'), connections,
+      ...(report.intake ? { referenceP99Ms: report.intake.crossdockP99 } : {}),
+      log,
+    });
+  }
+} finally {
+  cleanupAll();
+}
+
+report.wallSeconds = (Date.now() - started) / 1000;
+const outFile = resolve(REPO_ROOT, values.out!);
+writeFileSync(outFile, renderReport(report));
+if (values.json) writeFileSync(resolve(values.json), `${JSON.stringify(report, null, 2)}\n`);
+log(`wrote ${outFile} in ${report.wallSeconds.toFixed(0)} s`);

@@ -1,0 +1,274 @@
+import type { ErpProtectionResult } from '../scenarios/erp-protection.js';
+import type { IntakeResult } from '../scenarios/intake.js';
+import { describeCpu, type CpuUsage } from './cpu.js';
+import type { LoadSummary } from './load.js';
+import { fmt, type LatencySummary, type MachineInfo } from './stats.js';
+
+export interface BenchReport {
+  machine: MachineInfo;
+  loadAverageAtStart: number[];
+  runtime: string;
+  wallSeconds: number;
+  intake?: IntakeSummary;
+  erp?: ErpProtectionResult;
+}
+
+/** Scenario (a) over its rounds: each round's runs, and the headline figures the targets judge (medians over rounds). */
+export interface IntakeSummary {
+  rounds: IntakeResult[];
+  /** Closed loop: crossdock accepted/s, bare 2xx/s, their ratio (judged), and crossdock's p50/p99 (shown, not judged). */
+  crossdockPerSec: number;
+  barePerSec: number;
+  ratio: number;
+  crossdockP50: number;
+  crossdockP99: number;
+  /** Open loop: offered and accepted orders/s, and latency from schedule (p99 judged). */
+  openLoopOfferedPerSec: number;
+  openLoopAcceptedPerSec: number;
+  openLoopP50: number;
+  openLoopP99: number;
+  openLoopP99_9: number;
+  targets: IntakeResult['targets'];
+  met: IntakeResult['met'];
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function summarizeIntake(rounds: IntakeResult[]): IntakeSummary {
+  const over = (pick: (r: IntakeResult) => number) => median(rounds.map(pick));
+  const fromSchedule = (r: IntakeResult) => r.openLoop.result.latencyFromScheduleMs;
+  const ratio = over((r) => r.ratio);
+  const openLoopP99 = over((r) => fromSchedule(r).p99);
+  const targets = rounds[0]!.targets;
+  return {
+    rounds,
+    crossdockPerSec: over((r) => r.crossdock.acceptedPerSec),
+    barePerSec: over((r) => r.bare.acceptedPerSec),
+    ratio,
+    crossdockP50: over((r) => r.crossdock.latencyMs.p50),
+    crossdockP99: over((r) => r.crossdock.latencyMs.p99),
+    openLoopOfferedPerSec: over((r) => r.openLoop.offeredPerSec),
+    openLoopAcceptedPerSec: over((r) => r.openLoop.result.acceptedPerSec),
+    openLoopP50: over((r) => fromSchedule(r).p50),
+    openLoopP99,
+    openLoopP99_9: over((r) => fromSchedule(r).p99_9),
+    targets,
+    met: {
+      ratio: ratio >= targets.ratio,
+      p99: openLoopP99 <= targets.p99Ms,
+      noErrors: rounds.every((r) => r.met.noErrors),
+    },
+  };
+}
+
+const yes = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? '**met**' : '**not met**');
+const ms = (v: number) => (v >= 100 ? fmt(v, 0) : fmt(v, 1));
+const pct = (v: number) => `${fmt(v * 100, 1)} %`;
+
+function latencyCells(l: LatencySummary): string[] {
+  return [ms(l.p50), ms(l.p97_5), ms(l.p99), ms(l.p99_9), ms(l.max)];
+}
+
+function cpuCell(usage: CpuUsage): string {
+  return describeCpu(usage).replace(/ \(cores, of \d+\)$/, '');
+}
+
+/** CPU time the server process spent per accepted request (ms): robust to other work on the machine. */
+export function cpuMsPerRequest(cpu: CpuUsage, process: string, accepted: number): number {
+  const cores = cpu.processes[process];
+  return cores === undefined || accepted === 0 ? Number.NaN : (cores * cpu.seconds * 1000) / accepted;
+}
+
+function loadRow(name: string, round: number, r: LoadSummary, cpu: CpuUsage, process: string): string {
+  return `| ${name} | ${round} | ${fmt(r.acceptedPerSec)} | ${latencyCells(r.latencyMs).join(' | ')} | ${r.accepted} | ${r.non2xx} | ${r.errors} | ${fmt(cpuMsPerRequest(cpu, process, r.accepted), 3)} | ${cpuCell(cpu)} |`;
+}
+
+export function renderReport(report: BenchReport): string {
+  const m = report.machine;
+  const out: string[] = [];
+  out.push('# Benchmarks', '');
+  out.push(
+    'Written by `npm run bench` (`bench/run.ts`); re-run it rather than editing this file. ' +
+      'Everything runs on 127.0.0.1: each server is its own child process, the load generator runs in the bench process.',
+    '',
+  );
+  out.push('## Machine', '');
+  out.push('| CPU | cores | memory | Node.js | OS | date | load average at start (1/5/15 min) | runtime | bench wall time |');
+  out.push('|---|---|---|---|---|---|---|---|---|');
+  out.push(`| ${m.cpuModel} | ${m.cpuCount} | ${m.memoryGiB} GiB | ${m.node} | ${m.os} | ${m.date} | ${report.loadAverageAtStart.map((v) => v.toFixed(2)).join(' / ')} | ${report.runtime} | ${fmt(report.wallSeconds)} s |`);
+  out.push('');
+  out.push(
+    `A ${m.cpuCount}-core machine: the server under test, the load generator and (for crossdock) the sandbox ERP share it, ` +
+      'and so does any other work running at the time. The CPU columns give the cores each process used during the measured ' +
+      'run, and "other work" the rest of the machine\'s busy time, read from /proc: a large "other work" figure means the run was disturbed.',
+    '',
+  );
+
+  out.push('## Targets', '');
+  out.push('| scenario | target | result | |');
+  out.push('|---|---|---|---|');
+  const a = report.intake;
+  if (a) out.push(...intakeTargetRows(a));
+  const b = report.erp;
+  if (b) {
+    out.push(`| (b) ERP protection | the ERP never sees more than its cap (${b.options.rateCap}) in any sliding second | peak ${b.erp.peakPerSecond} calls/s (ERP's own count) | ${yes(b.met.neverAboveCap)} |`);
+    out.push(`| (b) ERP protection | no 429 from the ERP | ${b.erp.rateLimited} × 429 | ${yes(b.met.no429)} |`);
+    out.push(`| (b) ERP protection | intake p99 during the burst ≤ 1.25 × (a)'s closed-loop p99${b.targets.p99Ms !== undefined ? ` = ${ms(b.targets.p99Ms)} ms` : ''} | p99 ${ms(b.intake.latencyFromScheduleMs.p99)} ms | ${yes(b.met.p99)} |`);
+    out.push(`| (b) ERP protection | backlog drains at ≥ ${pct(b.targets.drainShare)} of the cap | ${fmt(b.erp.drainCallsPerSec, 1)} calls/s = ${pct(b.erp.drainShare)} | ${yes(b.met.drain)} |`);
+    out.push(`| (b) ERP protection | no intake errors during the burst | ${b.intake.non2xx} non-2xx, ${b.intake.errors} errors | ${yes(b.met.noIntakeErrors)} |`);
+  }
+  out.push('');
+
+  if (a) out.push(...renderIntake(a));
+
+  if (b) {
+    const o = b.options;
+    out.push('## (b) ERP protection: a burst at 20× the ERP\'s rate cap', '');
+    out.push(
+      `**Method.** The sandbox ERP runs as its own process with \`--rate-cap ${o.rateCap}\`: above ${o.rateCap} calls in any sliding ` +
+        `second it answers 429. crossdock runs with \`--erp-url\` and \`protection: { erp: { ratePerSecond: ${fmt(o.rateCap * o.rateShare, 2)}, burst: 1 } }\` ` +
+        `(${pct(o.rateShare)} of the cap). **"20× the cap" is counted in ERP calls:** an order costs ${o.callsPerOrder} ERP calls once master data is ` +
+        `cached (a lookup by external reference, then the create), so ${b.ordersPerSec} orders/s ask the ERP for ` +
+        `${b.ordersPerSec * o.callsPerOrder} calls/s = ${o.demandMultiple} × ${o.rateCap}. After ${o.warmupSec} s of closed-loop warm-up as in (a) ` +
+        `(which already queues more orders than the ERP budget can take), orders are sent open loop at ${b.ordersPerSec}/s for ${o.burstSec} s ` +
+        `(request i is due at i/${b.ordersPerSec} s whatever happened before, ≤ ${o.connections} connections; latency counted from the due time, ` +
+        `so no coordinated omission), then the ERP is watched for ${o.drainSec} s more. The ERP's \`GET /sandbox/erp/stats\` is polled every ` +
+        '250 ms from crossdock\'s start: its `peakPerSecond` is the exact maximum of calls received in any sliding second (429s included). ' +
+        'The drain rate is ERP calls served (not 429/5xx) per second from the end of the burst to the end of the watch, divided by the cap; ' +
+        'the backlog is far from empty then, so only the budget limits it. crossdock\'s journal gives the same sliding-second peak on ' +
+        'crossdock\'s side (call start = attempt end − latency).',
+      '',
+    );
+    const l = b.intake.latencyFromScheduleMs;
+    out.push('**Intake during the burst**', '');
+    const span = (b.intake.finishedAt - b.intake.startedAt) / 1000;
+    out.push('| offered orders/s | accepted | answered within | non-2xx | errors | p50 ms | p97.5 ms | p99 ms | p99.9 ms | max ms | (a) p99 × 1.25 | CPU cores during the burst |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+    out.push(`| ${b.ordersPerSec} | ${b.intake.accepted} / ${b.intake.scheduled} | ${fmt(span, 1)} s | ${b.intake.non2xx} | ${b.intake.errors} | ${latencyCells(l).join(' | ')} | ${b.targets.p99Ms !== undefined ? ms(b.targets.p99Ms) : 'n/a'} | ${cpuCell(b.cpu.burst)} |`);
+    out.push('');
+    out.push(`p99 per second of the burst (ms): ${b.intake.perSecond.map((s) => ms(s.p99)).join(', ')}.`);
+    out.push('');
+    out.push('**The ERP**', '');
+    out.push('| cap (calls/s) | crossdock budget | peak received in a sliding second (ERP) | peak served (ERP) | peak sent in a sliding second (crossdock journal) | 429s | drain calls/s | drain ÷ cap | sales orders created | backlog at the end |');
+    out.push('|---|---|---|---|---|---|---|---|---|---|');
+    out.push(`| ${o.rateCap} | ${fmt(o.rateCap * o.rateShare, 2)} | ${b.erp.peakPerSecond} | ${b.erp.peakServedPerSecond} | ${b.sent.peakPerSecond} (at ${fmt(b.sent.peakAt, 1)} s, ${b.sent.peakPhase}) | ${b.erp.rateLimited} | ${fmt(b.erp.drainCallsPerSec, 1)} over ${fmt(b.erp.drainWindowSec, 1)} s | ${pct(b.erp.drainShare)} | ${b.erp.salesOrders} | ${b.crossdock.backlogAtEnd} jobs (≈ ${fmt(b.crossdock.secondsToDrainRest)} s more at this rate) |`);
+    out.push('');
+    out.push(`ERP calls received per second from the burst's start: ${b.erp.perSecond.join(', ')}.`);
+    out.push(`On crossdock's side (journal): ${b.sent.calls} calls; median gap between consecutive call starts ${fmt(b.sent.gapP50Ms, 1)} ms ` +
+      `(the budget's interval is ${fmt(1000 / (o.rateCap * o.rateShare), 1)} ms), 1st percentile ${fmt(b.sent.gapP1Ms, 1)} ms; ` +
+      `${b.sent.closerThanHalfInterval} calls started less than half an interval after the previous one.`);
+    out.push(`Calls by route: ${Object.entries(b.erp.final.calls).map(([k, v]) => `\`${k}\` ${v}`).join(', ')}; answers: ${Object.entries(b.erp.final.responses).map(([k, v]) => `${k} × ${v}`).join(', ')}.`);
+    if (b.erp.aboveCapAt.length > 0 || b.erp.rateLimitedAt.length > 0) {
+      out.push(
+        `The ERP's peak rose above the cap at ${b.erp.aboveCapAt.map((x) => `${fmt(x.t, 1)} s (${x.phase}, ${x.peak}/s)`).join(', ') || '—'}; ` +
+          `429s were answered at ${b.erp.rateLimitedAt.map((x) => `${fmt(x.t, 1)} s (${x.phase}, ${x.count})`).join(', ') || '—'} ` +
+          '(seconds from the burst\'s start, to the 250 ms poll; negative = warm-up).',
+      );
+    }
+    out.push(`CPU cores during the drain: ${cpuCell(b.cpu.drain)}.`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function intakeTargetRows(a: IntakeSummary): string[] {
+  const o = a.rounds[0]!.options;
+  const open = a.rounds.map((r) => `open loop ${r.openLoop.result.non2xx} non-2xx, ${r.openLoop.result.errors} errors`);
+  const closed = a.rounds.map((r) => `closed loop ${r.crossdock.non2xx} non-2xx, ${r.crossdock.errors} errors`);
+  return [
+    `| (a) intake | crossdock ≥ ${pct(a.targets.ratio)} of the bare endpoint's rate (closed loop, ${o.connections} connections) | ` +
+      `${fmt(a.crossdockPerSec)} / ${fmt(a.barePerSec)} orders/s = ${pct(a.ratio)} | ${yes(a.met.ratio)} |`,
+    `| (a) intake | p99 ≤ ${a.targets.p99Ms} ms from schedule, open loop at ${pct(a.targets.ratio)} of the bare endpoint's rate | ` +
+      `${fmt(a.openLoopOfferedPerSec)} orders/s offered, ${fmt(a.openLoopAcceptedPerSec)}/s accepted: p99 ${ms(a.openLoopP99)} ms ` +
+      `(p50 ${ms(a.openLoopP50)} ms, p99.9 ${ms(a.openLoopP99_9)} ms) | ${yes(a.met.p99)} |`,
+    `| (a) intake | no errors, no non-2xx | ${[...closed, ...open].join('; ')} | ${yes(a.met.noErrors)} |`,
+  ];
+}
+
+function renderIntake(a: IntakeSummary): string[] {
+  const o = a.rounds[0]!.options;
+  const out: string[] = [];
+  out.push('## (a) Intake: `POST /v1/orders` beside a bare Fastify endpoint', '');
+  out.push(
+    `**Method.** Each round measures three servers one after the other, each alone in its own child process, for ${o.durationSec} s ` +
+      `after ${o.warmupSec} s of warm-up: the bare endpoint and crossdock in closed loop (bare first in odd rounds, crossdock first in ` +
+      `even ones), then a fresh crossdock in open loop at ${pct(a.targets.ratio)} of the bare endpoint's rate just measured. ` +
+      `${a.rounds.length} round(s); the targets are judged on the median over rounds. Every request is the README's sample order ` +
+      'with its own `channelOrderId`, so none is a duplicate. ' +
+      '**crossdock** is `crossdock start` on a fresh data directory with the default configuration: SQLite store, durable ' +
+      '(fsync) group commit in the writer thread, the worker on; ' +
+      (o.erp === 'in-process'
+        ? 'its ERP is the in-process sandbox ERP (plain `crossdock start`), so the worker posts the orders at the default ERP budget (50 calls/s) on crossdock\'s own event loop while intake is measured.'
+        : 'its ERP is the sandbox ERP as a third process (`sandbox-erp`, `--erp-url`), so the worker posts the orders over HTTP at the default ERP budget (50 calls/s) while intake is measured, but the ERP\'s own work is not on crossdock\'s event loop.') +
+      ' **bare** is `bench/bare-server.ts`: Fastify, the same route, the same body parsed, a 202 with a response of the same shape, ' +
+      'nothing else. Both run from the TypeScript sources under tsx (checked against the compiled `dist/`: same rate within noise).',
+    '',
+  );
+
+  out.push('### Closed loop: rate', '');
+  out.push(
+    `autocannon 8: ${o.connections} keep-alive connections each send the next request as soon as the previous answer arrives ` +
+      '(`requests[].setupRequest` with a counter for the ids). Latency is autocannon\'s (1 ms resolution), from send; shown, not judged.',
+    '',
+  );
+  out.push('| server | round | orders/s (2xx) | p50 ms | p97.5 ms | p99 ms | p99.9 ms | max ms | 2xx | non-2xx | errors | server CPU ms per request | CPU cores during the run |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  a.rounds.forEach((r, i) => {
+    out.push(loadRow('bare Fastify', i + 1, r.bare, r.cpu.bare, 'bare endpoint'));
+    out.push(loadRow('crossdock', i + 1, r.crossdock, r.cpu.crossdock, 'crossdock'));
+  });
+  out.push('');
+  const cdCpu = median(a.rounds.map((r) => cpuMsPerRequest(r.cpu.crossdock, 'crossdock', r.crossdock.accepted)));
+  const bareCpu = median(a.rounds.map((r) => cpuMsPerRequest(r.cpu.bare, 'bare endpoint', r.bare.accepted)));
+  out.push('"Server CPU ms per request" is the server process\'s CPU time (all threads) over the run ÷ requests answered 2xx; ' +
+    `it depends far less on other work than the rate does. Median: crossdock ${fmt(cdCpu, 3)} ms per order, bare ${fmt(bareCpu, 3)} ms ` +
+    `per request (${fmt(cdCpu / bareCpu, 1)}×).`);
+  out.push('');
+  out.push(`Ratio crossdock ÷ bare per round: ${a.rounds.map((r) => pct(r.ratio)).join(', ')}; median ${pct(a.ratio)}. ` +
+    'crossdock\'s own count of accepted orders (`crossdock_orders_accepted_total`) over each measured run: ' +
+    `${a.rounds.map((r) => r.crossdockAcceptedServerSide).join(', ')} (the client counts only answers received before it stopped); ` +
+    `orders the worker posted to the ERP meanwhile: ${a.rounds.map((r) => r.crossdockPostedDuringRun).join(', ')}.`);
+  out.push('');
+
+  out.push(`### Open loop at ${pct(a.targets.ratio)} of the bare endpoint's rate: latency`, '');
+  out.push(
+    `\`bench/support/load.ts\` \`pacedLoad\` (node:http, ≤ ${o.connections} keep-alive connections): order i is due at i ÷ rate ` +
+      'whatever happened to the earlier ones, and its latency counts from that due time, waiting for a free connection included, ' +
+      'so no coordinated omission. The warm-up runs at the same rate.',
+    '',
+  );
+  out.push(whyOpenLoop(a), '');
+  out.push('| round | offered orders/s | accepted/s | accepted / scheduled | answered within | p50 ms | p97.5 ms | p99 ms | p99.9 ms | max ms | non-2xx | errors | CPU cores during the run |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  a.rounds.forEach((r, i) => {
+    const run = r.openLoop.result;
+    const span = (run.finishedAt - run.startedAt) / 1000;
+    out.push(`| ${i + 1} | ${r.openLoop.offeredPerSec} (${pct(a.targets.ratio)} of ${fmt(r.bare.acceptedPerSec)}) | ${fmt(run.acceptedPerSec)} | ` +
+      `${run.accepted} / ${run.scheduled} | ${fmt(span, 2)} s | ${latencyCells(run.latencyFromScheduleMs).join(' | ')} | ${run.non2xx} | ${run.errors} | ${cpuCell(r.openLoop.cpu)} |`);
+  });
+  out.push('');
+  out.push('Latency from schedule. p99 per second of the run (ms): ' +
+    `${a.rounds.map((r, i) => `round ${i + 1}: ${r.openLoop.result.perSecond.map((s) => ms(s.p99)).join(', ')}`).join('; ')}.`);
+  out.push('');
+  return out;
+}
+
+/** Why the latency target is judged at a fixed offered rate rather than in the closed loop, with this run's numbers. */
+function whyOpenLoop(a: IntakeSummary): string {
+  const o = a.rounds[0]!.options;
+  const cpuCount = a.rounds[0]!.cpu.bare.cpuCount;
+  const generator = (pick: (r: IntakeResult) => CpuUsage) => fmt(median(a.rounds.map((r) => pick(r).processes.generator ?? Number.NaN)), 2);
+  return `**Why the latency target is judged here.** In a closed loop the mean latency is connections ÷ rate (Little's law): ` +
+    `at ${o.connections} connections and crossdock's ${fmt(a.crossdockPerSec)} orders/s the mean alone is ` +
+    `${fmt((o.connections / a.crossdockPerSec) * 1000, 1)} ms, and a p99 ≤ ${a.targets.p99Ms} ms needs more than ` +
+    `${fmt(o.connections / (a.targets.p99Ms / 1000))} orders/s with nearly constant latency. ` +
+    `The load generator runs on the same ${cpuCount} cores as the server (autocannon used ${generator((r) => r.cpu.bare)} cores ` +
+    `against the bare endpoint and ${generator((r) => r.cpu.crossdock)} against crossdock), so the closed-loop rate, and with it the ` +
+    'closed-loop latency, is set by the machine as well as by crossdock. ' +
+    'At a fixed offered rate, latency from the scheduled time measures how long crossdock keeps an order waiting, whatever the connection count.';
+}
