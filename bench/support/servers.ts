@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeTempDir, removeTempDir, spawnNode, type ChildHandle } from './children.js';
+import type { SandboxErpStats } from '../../src/connectors/sandbox-erp/stats.js';
+export type { SandboxErpStats };
 
 /**
  * The processes a scenario measures, each started as its own child process on 127.0.0.1 with
@@ -92,14 +94,6 @@ export interface RunningSandboxErp extends RunningServer {
   salesOrderCount(): Promise<number>;
 }
 
-/** `GET /sandbox/erp/stats` (see src/connectors/sandbox-erp/stats.ts). */
-export interface SandboxErpStats {
-  total: number;
-  calls: Record<string, number>;
-  responses: Record<string, number>;
-  peakPerSecond: number;
-  peakServedPerSecond: number;
-}
 
 /** `crossdock sandbox-erp` as its own process, optionally with a rate cap (429 above it). */
 export async function startSandboxErp(options: { runtime: Runtime; rateCap?: number }): Promise<RunningSandboxErp> {

@@ -5,7 +5,7 @@ import { asCrossdockError, CrossdockError, toErrorRecord, type ErrorRecord } fro
 import type { Clock } from '../../lib/clock.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { Job, OrderRecord, Store } from '../../store/types.js';
-import type { JobHandler, JobResult } from '../../worker/types.js';
+import type { JobContext, JobHandler, JobResult } from '../../worker/types.js';
 import { attemptJournal } from './attempt-journal.js';
 import { FROM, PROCESSED } from './states.js';
 import { checkMasterData } from './steps/check-master-data.js';
@@ -29,7 +29,7 @@ export interface OrderFlowDeps {
 export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
   const { store, erp, clock, metrics } = deps;
 
-  async function run(job: Job): Promise<JobResult> {
+  async function run(job: Job, jobCtx: JobContext): Promise<JobResult> {
     const orderId = (job.payload as { orderId?: unknown }).orderId;
     if (typeof orderId !== 'string') throw new CrossdockError('internal.defect', `job ${job.id} has no orderId`);
     const record = await store.getOrder(orderId);
@@ -38,7 +38,8 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
     if (PROCESSED.has(record.state)) return 'done';
     const order = parseOrder(record.canonical);
     const journal = attemptJournal(store, record.messageId, clock, metrics);
-    const ctx = { correlationId: record.correlationId, onAttempt: journal.onAttempt };
+    // The worker's signal cancels ERP calls on shutdown; the job then goes back to the queue.
+    const ctx = { correlationId: record.correlationId, onAttempt: journal.onAttempt, signal: jobCtx.signal };
 
     try {
       // One after the other: when the ERP is down, the error that reached it (not a sibling

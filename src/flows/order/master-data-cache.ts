@@ -61,10 +61,4 @@ export class MasterDataCache implements MasterData {
     const item = await pending;
     if (item) into.set(sku, item);
   }
-
-  /** Forgets everything, e.g. after a person fixed master data and replays. */
-  clear(): void {
-    this.customers.clear();
-    this.items.clear();
-  }
 }

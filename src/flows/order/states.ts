@@ -5,7 +5,6 @@ import type { OrderState } from '../../canonical/states.js';
  * these states lost a race (another worker, a replay) and changes nothing.
  */
 export const FROM = {
-  validate: ['received', 'validated'],
   post: ['received', 'validated'],
   hold: ['received', 'validated'],
   fail: ['received', 'validated'],
