@@ -41,12 +41,15 @@ export async function createHttpServer(options: HttpServerOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('correlationId', '');
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request and needs no promise.
+  app.addHook('onRequest', (request, reply, done) => {
     const given = request.headers['x-correlation-id'];
-    const trace = TRACEPARENT.exec(String(request.headers.traceparent ?? ''));
+    const traceparent = request.headers.traceparent;
+    const trace = typeof traceparent === 'string' ? TRACEPARENT.exec(traceparent) : null;
     request.correlationId =
       typeof given === 'string' && CORRELATION_ID.test(given) ? given : trace?.[1] ?? newId('cor');
     reply.header('x-correlation-id', request.correlationId);
+    done();
   });
 
   // JSON only: a text/plain body is refused with 415, not parsed as a string and refused later.

@@ -1,5 +1,5 @@
 import { ORDER_SCHEMA_VERSION, type Order, type OrderSubmission } from '../canonical/order.js';
-import { canonicalJson, sha256 } from '../lib/canonical-json.js';
+import { sha256 } from '../lib/canonical-json.js';
 import { newId } from '../lib/ids.js';
 import type { AcceptOrderResult, Store } from '../store/types.js';
 
@@ -50,7 +50,7 @@ export async function acceptOrderSubmission(deps: IntakeDeps, request: IntakeReq
     ...(submission.orderNumber ? { orderNumber: submission.orderNumber } : {}),
     ...(submission.poNumber ? { poNumber: submission.poNumber } : {}),
     idempotencyKeys: keys,
-    requestHash: sha256(canonicalJson(submission)),
+    requestHash: sha256(request.raw),
     raw: request.raw,
     canonical: order,
     response: { orderId, correlationId: request.correlationId, status: 'received', location: `/v1/orders/${orderId}` },

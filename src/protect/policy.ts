@@ -187,6 +187,8 @@ export function createProtectionPolicy(
   return {
     target,
 
+    holdOff: (untilMs: number) => (untilMs > clock.now() ? deferSharedBudget(untilMs) : Promise.resolve()),
+
     async execute<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, ctx: CallContext): Promise<T> {
       // The last failure that came from the target itself. When a later retry is refused (the
       // breaker opened meanwhile), that failure is what this run reports: the target was

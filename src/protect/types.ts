@@ -54,6 +54,13 @@ export interface ProtectionPolicy {
    * `target.circuit-open` / `target.rate-limited` when the policy refuses to wait longer.
    */
   execute<T>(operation: string, call: (signal: AbortSignal) => Promise<T>, ctx: CallContext): Promise<T>;
+  /**
+   * The target's own signals say no call should leave before `untilMs` (epoch ms): a leaky
+   * bucket nearly full (`X-Shopify-Shop-Api-Call-Limit: 39/40`), GraphQL `throttleStatus`, a
+   * rate-limit header. Pushed into the shared budget, so every process waits, and a client
+   * that slows down before the target throttles it is never throttled twice in a row.
+   */
+  holdOff(untilMs: number): Promise<void>;
   snapshot(): PolicySnapshot;
 }
 

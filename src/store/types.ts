@@ -97,7 +97,11 @@ export interface AcceptOrderInput {
   poNumber?: string;
   /** The natural key (channel + channel order id) and, when given, the caller's Idempotency-Key. */
   idempotencyKeys: string[];
-  /** Hash of the canonicalised request body: same key + same hash = duplicate, else conflict. */
+  /**
+   * Hash of the raw request body. Same key + same hash = duplicate; another hash = the store
+   * compares the stored raw body with this one as JSON documents (`sameJsonDocument`): the same
+   * document re-serialised is a duplicate, a different one a conflict.
+   */
   requestHash: string;
   raw: string;
   canonical: unknown;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { asCrossdockError, toErrorRecord, type CrossdockError } from '../errors/crossdock-error.js';
 import { isRetryable } from '../errors/catalogue.js';
 import type { Clock } from '../lib/clock.js';
@@ -50,6 +51,9 @@ export class Worker {
 
   constructor(private readonly deps: WorkerDeps, private readonly options: WorkerOptions) {
     this.handlers = new Map(deps.handlers.map((h) => [h.queue, h]));
+    // Every running job listens on this signal (waits, semaphores, timeouts), each removing its
+    // listener when done; more than Node's default of 10 at once is normal, not a leak.
+    setMaxListeners(Math.max(10, options.concurrency * 4), this.abort.signal);
   }
 
   start(): void {

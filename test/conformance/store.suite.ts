@@ -85,11 +85,22 @@ export function storeConformanceSuite(
       it('answers a different body under a used key with a conflict and changes nothing', async () => {
         const first = orderInput('1');
         await store.acceptOrder(first);
-        const other = orderInput('1', { messageId: 'msg_x', jobId: 'job_x', requestHash: 'another-hash' });
+        const other = orderInput('1', { messageId: 'msg_x', jobId: 'job_x', requestHash: 'another-hash', raw: '{"id":"1","note":"changed"}' });
 
         expect(await store.acceptOrder(other)).toEqual({ outcome: 'conflict', key: 'shop:#1', response: first.response });
         expect(await store.getMessage('msg_x')).toBeUndefined();
         expect(await store.countersSnapshot()).toEqual({ 'orders_accepted:shop': 1 });
+      });
+
+      it('answers the same body re-serialised (other bytes, same JSON document) as a duplicate', async () => {
+        const first = orderInput('1');
+        await store.acceptOrder(first);
+        const reordered = orderInput('1', {
+          messageId: 'msg_r', jobId: 'job_r', requestHash: 'hash-of-other-bytes', raw: '{ "note": "raw bytes, kept as sent", "id": "1" }',
+        });
+
+        expect(await store.acceptOrder(reordered)).toEqual({ outcome: 'duplicate', response: first.response });
+        expect(await store.getMessage('msg_r')).toBeUndefined();
       });
 
       it('accepts exactly one of twenty concurrent requests with the same key', async () => {

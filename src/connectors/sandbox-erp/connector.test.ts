@@ -138,6 +138,7 @@ describe("sandbox ERP connector through crossdock's HTTP client", () => {
   const passThrough: ProtectionPolicy = {
     target: 'erp',
     execute: (_operation, call) => call(new AbortController().signal),
+    holdOff: async () => {},
     snapshot: () => ({ target: 'erp', circuit: 'closed', inFlight: 0, queued: 0 }),
   };
   const crossdockHttp = (baseUrl: string) => createHttpClient({ baseUrl, target: 'erp', policy: passThrough });

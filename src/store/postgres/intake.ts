@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { sameJsonDocument } from '../../lib/canonical-json.js';
 import type { AcceptOrderInput, AcceptOrderResult } from '../types.js';
 import { bumpCounters } from './counters.js';
 import { inTransaction, isUniqueViolation, jsonParam, jsonValue } from './pool.js';
@@ -27,8 +28,8 @@ export async function acceptOrder(pool: pg.Pool, input: AcceptOrderInput): Promi
 
 /**
  * When one of the keys was already used, answers from it without writing the order: the first
- * key found, in the caller's order, decides. Same request hash → duplicate (counted); another
- * hash → conflict, and nothing changes.
+ * key found, in the caller's order, decides. Same request body → duplicate (counted); another
+ * body → conflict, and nothing changes.
  */
 async function answerRepeat(client: pg.PoolClient, input: AcceptOrderInput): Promise<AcceptOrderResult | undefined> {
   const { rows } = await client.query<{ key: string; request_hash: string; response: unknown }>(
@@ -39,10 +40,19 @@ async function answerRepeat(client: pg.PoolClient, input: AcceptOrderInput): Pro
   const hit = rows[0];
   if (!hit) return undefined;
   const response = toAcceptedResponse(hit.response);
-  if (hit.request_hash !== input.requestHash) return { outcome: 'conflict', key: hit.key, response };
+  if (hit.request_hash !== input.requestHash && !sameJsonDocument(await storedRaw(client, response.orderId), input.raw)) {
+    return { outcome: 'conflict', key: hit.key, response };
+  }
   await client.query('UPDATE idempotency_keys SET duplicates = duplicates + 1 WHERE key = $1', [hit.key]);
   await bumpCounters(client, ['duplicates_suppressed', `duplicates_suppressed:${input.channel}`]);
   return { outcome: 'duplicate', response };
+}
+
+/** The raw body an order was accepted with ('' when it cannot be found, which never matches). */
+async function storedRaw(client: pg.PoolClient, orderId: string): Promise<string> {
+  const { rows } = await client.query<{ raw: string }>(
+    'SELECT m.raw FROM orders o JOIN messages m ON m.id = o.message_id WHERE o.id = $1', [orderId]);
+  return rows[0]?.raw ?? '';
 }
 
 async function accept(client: pg.PoolClient, input: AcceptOrderInput): Promise<AcceptOrderResult> {

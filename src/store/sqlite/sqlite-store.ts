@@ -64,6 +64,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     return new Promise((resolve, reject) => {
       const id = nextId++;
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      // A microtask, not setImmediate: the request leaves as soon as this callback ends, so the
+      // writer starts on it while this thread goes on with the next requests (the two overlap).
       if (outgoing.length === 0) queueMicrotask(sendOutgoing);
       outgoing.push({ id, op, args });
     });

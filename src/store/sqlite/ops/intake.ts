@@ -1,11 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { AcceptOrderInput, AcceptOrderResult, AcceptedResponse } from '../../types.js';
+import { sameJsonDocument } from '../../../lib/canonical-json.js';
 import { sql } from '../statements.js';
 import { bumpCounter } from './counters.js';
 
 /** The store proxy serialises the canonical document on the caller's thread (a string crosses threads cheaply). */
 function canonicalText(canonical: unknown): string {
   return typeof canonical === 'string' ? canonical : JSON.stringify(canonical);
+}
+
+/** The raw body an order was accepted with ('' when it cannot be found, which never matches). */
+function storedRaw(db: Database.Database, orderId: string): string {
+  const row = sql(db, 'SELECT m.raw FROM orders o JOIN messages m ON m.id = o.message_id WHERE o.id = ?').get(orderId) as { raw: string } | undefined;
+  return row?.raw ?? '';
 }
 
 interface KeyRow {
@@ -23,7 +30,9 @@ export function acceptOrder(db: Database.Database, input: AcceptOrderInput): Acc
     const row = sql(db, 'SELECT key, request_hash, response FROM idempotency_keys WHERE key = ?').get(key) as KeyRow | undefined;
     if (!row) continue;
     const response = JSON.parse(row.response) as AcceptedResponse;
-    if (row.request_hash !== input.requestHash) return { outcome: 'conflict', key, response };
+    if (row.request_hash !== input.requestHash && !sameJsonDocument(storedRaw(db, response.orderId), input.raw)) {
+      return { outcome: 'conflict', key, response };
+    }
     sql(db, 'UPDATE idempotency_keys SET duplicates = duplicates + 1 WHERE key = ?').run(key);
     bumpCounter(db, 'duplicates_suppressed');
     bumpCounter(db, `duplicates_suppressed:${input.channel}`);
