@@ -12,6 +12,14 @@ export const OrderLine = Type.Object(
     uom: UnitOfMeasure,
     unitPrice: Decimal,
     discount: Type.Optional(Decimal),
+    /** Tax on this line, when the channel itemises it per line. */
+    taxes: Type.Optional(Type.Array(Type.Object(
+      { name: Type.String({ maxLength: 100 }), amount: Decimal, rate: Type.Optional(Decimal) },
+      { additionalProperties: false },
+    ), { maxItems: 20 })),
+    channelSku: Type.Optional(Type.String({ maxLength: 255, description: "The channel's own SKU or variant reference, when a cross-reference turned it into `sku`" })),
+    giftCard: Type.Optional(Type.Boolean({ description: 'A gift card sold on this line: nothing to pick or ship' })),
+    attributes: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1000 }), { description: 'Line properties (engraving, configuration)' })),
   },
   { additionalProperties: false },
 );
@@ -40,6 +48,8 @@ export const OrderCustomer = Type.Object(
     accountId: Type.String({ minLength: 1, maxLength: 100, description: 'Customer account in the ERP (or its cross-reference)' }),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     email: Type.Optional(Type.String({ maxLength: 254 })),
+    company: Type.Optional(Type.String({ maxLength: 200 })),
+    business: Type.Optional(Type.Boolean({ description: 'A business (B2B) buyer, e.g. an Amazon Business order' })),
   },
   { additionalProperties: false },
 );
@@ -58,9 +68,22 @@ const submissionFields = {
     charges: Type.Optional(Type.Array(OrderCharge, { maxItems: 100 })),
     taxes: Type.Optional(Type.Array(OrderTax, { maxItems: 100 })),
     payment: Type.Object(
-      { status: PaymentStatus, method: Type.Optional(Type.String({ maxLength: 64 })), reference: Type.Optional(Type.String({ maxLength: 128 })) },
+      {
+        status: PaymentStatus, method: Type.Optional(Type.String({ maxLength: 64 })), reference: Type.Optional(Type.String({ maxLength: 128 })),
+        giftCardAmount: Type.Optional(Decimal),
+      },
       { additionalProperties: false },
     ),
+    presentment: Type.Optional(Type.Object(
+      { currency: Currency, total: Decimal },
+      { additionalProperties: false, description: 'What the buyer saw when it differs from `currency` (the shop currency the ERP books)' },
+    )),
+    channelUpdatedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the channel last changed the order: of two versions, the newer wins' })),
+    cancellation: Type.Optional(Type.Object(
+      { at: Timestamp, reason: Type.Optional(Type.String({ maxLength: 500 })) },
+      { additionalProperties: false, description: 'Set when the channel cancelled the order' },
+    )),
+    fulfilledBy: Type.Optional(StringEnum(['merchant', 'channel'] as const, 'channel: the marketplace ships it (Amazon AFN); recorded, not sent to the warehouse. @default merchant')),
     notes: Type.Optional(Type.String({ maxLength: 4000 })),
     attributes: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 1000 }))),
 };

@@ -67,6 +67,22 @@ export const ERRORS = {
     kind: 'business', status: 422, title: 'The ERP refused the document',
     action: 'Read the ERP message in the detail, correct the data in the ERP or the mapping, then replay.',
   },
+  'webhook.signature-invalid': {
+    kind: 'rejected', status: 401, title: 'The webhook signature does not match',
+    action: 'Check the webhook secret configured for this channel instance; the rejected delivery is kept in the journal.',
+  },
+  'channel.unauthorized': {
+    kind: 'business', status: 502, title: 'The channel refused crossdock\'s credentials',
+    action: 'Renew or correct the channel credentials (token, key, app scopes) in the configuration, then replay.',
+  },
+  'channel.unmappable': {
+    kind: 'business', status: 422, title: 'The channel document cannot be mapped to the canonical model',
+    action: 'Read the problems in the detail (each names the field), fix the document or the mapping settings, then replay; the raw document is kept.',
+  },
+  'channel.not-found': {
+    kind: 'business', status: 422, title: 'The channel does not know the referenced document',
+    action: 'Check that the order, listing or fulfilment exists in the channel (it may have been deleted), then replay or discard.',
+  },
   'target.rejected': {
     kind: 'rejected', status: 502, title: 'The target rejected the request as malformed',
     action: 'This is a mapping or contract problem: inspect the transformed payload and the response, fix the mapping, then replay.',

@@ -47,3 +47,10 @@ export function compareDecimals(a: string, b: string): number {
   const d = toScaled(a) - toScaled(b);
   return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
+
+/** `value ÷ divisor` (a positive integer, e.g. the units in a case), rendered with `decimals` places. */
+export function divideDecimal(value: string, divisor: number, decimals = 4): string {
+  if (!Number.isInteger(divisor) || divisor <= 0) throw new RangeError(`divisor must be a positive integer: ${divisor}`);
+  // One more place than SCALE would need is not needed: fromScaled rounds half away from zero.
+  return fromScaled(toScaled(value) / BigInt(divisor), decimals);
+}
