@@ -20,6 +20,7 @@ export function channelDeps(instance: string, options: { policies: PolicyRegistr
         policy: options.policies.get(target),
         clock: options.clock,
         ...(request.defaultHeaders ? { defaultHeaders: request.defaultHeaders } : {}),
+        ...(request.retryAfter ? { retryAfter: request.retryAfter } : {}),
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
     },

@@ -174,6 +174,8 @@ export interface HttpClientRequest {
    */
   target?: string;
   defaultHeaders?: Record<string, string>;
+  /** Reads the vendor's own "wait this long" header on 429/503 when `Retry-After` is absent (ms). */
+  retryAfter?: (headers: Headers) => number | undefined;
 }
 
 /** What the channel runtime hands a connector. */

@@ -19,6 +19,12 @@ export interface HttpClientOptions {
   fetch?: typeof fetch;
   /** Turns an HTTP-date `Retry-After` into a delay. @default systemClock */
   clock?: Clock;
+  /**
+   * The wait a throttled (429) or unavailable (503) answer asks for, for vendors that say it in
+   * their own header (BigCommerce `X-Rate-Limit-Time-Reset-Ms`). Consulted when `Retry-After`
+   * is absent.
+   */
+  retryAfter?: (headers: Headers) => number | undefined;
 }
 
 /** Longest excerpt of an answer kept in attempt reports and error context. */
@@ -67,7 +73,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
             throw classifyTransportError(error, signal, scope);
           }
           answer = { status: response.status, ...(text === '' ? {} : { response: summarise(response, text) }) };
-          const failure = classifyAnswer(response, text, scope, clock.now());
+          const failure = classifyAnswer(response, text, scope, clock.now(), options.retryAfter);
           if (failure) throw failure;
           return { status: response.status, headers: response.headers, body: parseBody(response, text, scope) };
         },
@@ -116,11 +122,19 @@ function parseBody(response: Response, text: string, scope: TransportScope): unk
 }
 
 /** The transient answers the policy retries; undefined for answers the connector interprets. */
-function classifyAnswer(response: Response, text: string, scope: TransportScope, now: number): CrossdockError | undefined {
+function classifyAnswer(
+  response: Response,
+  text: string,
+  scope: TransportScope,
+  now: number,
+  vendorRetryAfter?: (headers: Headers) => number | undefined,
+): CrossdockError | undefined {
   const { status } = response;
   if (status !== 429 && status < 500) return undefined;
   // RFC 9110 §10.2.3: Retry-After accompanies 429 and 503.
-  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(response.headers.get('retry-after'), now) : undefined;
+  const retryAfterMs = status === 429 || status === 503
+    ? parseRetryAfter(response.headers.get('retry-after'), now) ?? vendorRetryAfter?.(response.headers)
+    : undefined;
   const code = status === 429 ? 'target.rate-limited' : 'target.unavailable';
   return new CrossdockError(code, `${scope.target} answered ${scope.operation} with HTTP ${status}`, {
     target: scope.target,
