@@ -16,6 +16,26 @@ export interface Store extends RateBudgetStore {
   /** Journals raw + canonical, records idempotency keys and enqueues processing, atomically. */
   acceptOrder(input: AcceptOrderInput): Promise<AcceptOrderResult>;
 
+  /**
+   * Accepts one version of a channel order, keyed by the natural key (first in
+   * `idempotencyKeys`). First version: as `acceptOrder`. A version whose `channelUpdatedAt` is
+   * newer than the stored one: a revision — journaled as a new inbound message that becomes the
+   * order's canonical, and a `order.revise` job (`input.jobId`) is enqueued. Same or older: stale,
+   * changes nothing but the duplicate counters. Webhooks that arrive out of order thus settle
+   * on the channel's newest version.
+   */
+  acceptOrderVersion(input: AcceptOrderVersionInput): Promise<AcceptOrderVersionResult>;
+  /**
+   * Journals any other inbound document (a webhook delivery, a shipment, an availability batch)
+   * with, optionally, an idempotency key and a job to process it, atomically. A used key
+   * answers `duplicate` with the first message's id and changes nothing else.
+   */
+  recordInbound(input: InboundRecordInput): Promise<InboundRecordResult>;
+
+  // Cursors of polling sources (durable, shared by every process on the store)
+  getCursor(name: string): Promise<string | undefined>;
+  setCursor(name: string, value: string, now: number): Promise<void>;
+
   // Orders
   getOrder(id: string): Promise<OrderRecord | undefined>;
   /**
@@ -112,6 +132,39 @@ export interface AcceptOrderInput {
   now: number;
   maxAttempts: number;
 }
+
+export interface AcceptOrderVersionInput extends AcceptOrderInput {
+  /** The channel's modification time of this version (ISO 8601): the newer version wins. */
+  channelUpdatedAt: string;
+}
+
+export type AcceptOrderVersionResult =
+  | { outcome: 'accepted'; response: AcceptedResponse }
+  | { outcome: 'revised'; response: AcceptedResponse }
+  | { outcome: 'stale'; response: AcceptedResponse };
+
+export interface InboundRecordInput {
+  messageId: string;
+  correlationId: string;
+  /** Where it came from: a channel instance, `api`, a trading partner. */
+  source: string;
+  /** `webhook`, `shipment`, `availability`, … */
+  kind: string;
+  channelRef?: string;
+  subjectId?: string;
+  sourceTimestamp?: string;
+  raw: string;
+  canonical?: unknown;
+  /** `rejected` journals input refused at the door (a bad signature), with `error`. */
+  status: 'accepted' | 'rejected';
+  error?: ErrorRecord;
+  idempotencyKey?: string;
+  /** Enqueued with the message; its payload gets `messageId`. */
+  job?: Omit<NewJob, 'payload'> & { payload: Record<string, unknown> };
+  now: number;
+}
+
+export type InboundRecordResult = { outcome: 'accepted' | 'duplicate'; messageId: string };
 
 export interface AcceptedResponse {
   orderId: string;

@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { Store } from '../../src/store/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
+import { storeChannelSuite } from './store-channels.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
-storeConformanceSuite('postgres', async () => {
+const openPostgres = async () => {
   const db = await createTestDatabase();
   const store = await openPostgresStore({ url: db.url, poolSize: 8 });
   return {
@@ -14,7 +15,10 @@ storeConformanceSuite('postgres', async () => {
       await db.drop();
     },
   };
-});
+};
+
+storeConformanceSuite('postgres', openPostgres);
+storeChannelSuite('postgres', openPostgres);
 
 /** Two pools on one database stand for two crossdock processes. */
 describe('postgres store shared by several processes', () => {

@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { storeChannelSuite } from './store-channels.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
-storeConformanceSuite('sqlite', async () => {
+const openSqlite = async () => {
   const dir = await mkdtemp(join(tmpdir(), 'crossdock-store-'));
   const store = await openSqliteStore({ file: join(dir, 'store.db') });
   return {
@@ -14,4 +15,7 @@ storeConformanceSuite('sqlite', async () => {
       await rm(dir, { recursive: true, force: true });
     },
   };
-});
+};
+
+storeConformanceSuite('sqlite', openSqlite);
+storeChannelSuite('sqlite', openSqlite);

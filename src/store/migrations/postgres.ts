@@ -115,4 +115,17 @@ CREATE TABLE counters (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'channel order versions, polling cursors',
+    sql: `
+ALTER TABLE orders ADD COLUMN channel_updated_at text;
+
+CREATE TABLE cursors (
+  name text PRIMARY KEY,
+  value text NOT NULL,
+  updated_at bigint NOT NULL
+);
+`,
+  },
 ];

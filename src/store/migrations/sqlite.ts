@@ -119,4 +119,17 @@ CREATE TABLE counters (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: 'channel order versions, polling cursors',
+    sql: `
+ALTER TABLE orders ADD COLUMN channel_updated_at TEXT;
+
+CREATE TABLE cursors (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
+  },
 ];

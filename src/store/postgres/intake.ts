@@ -6,7 +6,7 @@ import { inTransaction, isUniqueViolation, jsonParam, jsonValue } from './pool.j
 import { toAcceptedResponse } from './rows.js';
 
 /** Losers of a race on the same key need one more round; more than a few means something else is wrong. */
-const MAX_ROUNDS = 5;
+export const MAX_ROUNDS = 5;
 
 /**
  * Idempotent consumer + journal + enqueue in one transaction: either the order, its raw and
@@ -19,11 +19,16 @@ const MAX_ROUNDS = 5;
 export async function acceptOrder(pool: pg.Pool, input: AcceptOrderInput): Promise<AcceptOrderResult> {
   for (let round = 1; ; round++) {
     try {
-      return await inTransaction(pool, async (client) => (await answerRepeat(client, input)) ?? accept(client, input));
+      return await inTransaction(pool, (client) => acceptWithin(client, input));
     } catch (error) {
       if (!isRaceLost(error) || round >= MAX_ROUNDS) throw error;
     }
   }
+}
+
+/** One round of `acceptOrder` inside the caller's transaction (a unique violation means: lost a race, retry). */
+export async function acceptWithin(client: pg.PoolClient, input: AcceptOrderInput): Promise<AcceptOrderResult> {
+  return (await answerRepeat(client, input)) ?? accept(client, input);
 }
 
 /**
@@ -95,6 +100,6 @@ async function accept(client: pg.PoolClient, input: AcceptOrderInput): Promise<A
  * Another transaction committed the same key first (unique violation), or two requests for the
  * same order under different keys waited on each other (deadlock detected): retry the round.
  */
-function isRaceLost(error: unknown): boolean {
+export function isRaceLost(error: unknown): boolean {
   return isUniqueViolation(error) || (error as { code?: unknown } | null)?.code === '40P01';
 }

@@ -3,6 +3,7 @@ import type { Store } from '../types.js';
 import { countersSnapshot } from './counters.js';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
 import { acceptOrder } from './intake.js';
+import { acceptOrderVersion, getCursor, recordInbound, setCursor } from './channel.js';
 import { appendEvent, getMessage, listEvents } from './journal.js';
 import { migrate } from './migrate.js';
 import { getOrder, transitionOrder } from './orders.js';
@@ -50,6 +51,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       await pool.end();
     },
     acceptOrder: (input) => acceptOrder(pool, input),
+    acceptOrderVersion: (input) => acceptOrderVersion(pool, input),
+    recordInbound: (input) => recordInbound(pool, input),
+    getCursor: (name) => getCursor(pool, name),
+    setCursor: (name, value, now) => setCursor(pool, name, value, now),
     getOrder: (id) => getOrder(pool, id),
     transitionOrder: (t) => transitionOrder(pool, t),
     appendEvent: (e) => appendEvent(pool, e),

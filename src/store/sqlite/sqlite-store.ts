@@ -92,6 +92,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     },
     // A JSON string crosses to the writer thread far more cheaply than the object graph.
     acceptOrder: (input) => call('acceptOrder', { ...input, canonical: JSON.stringify(input.canonical) }),
+    acceptOrderVersion: (input) => call('acceptOrderVersion', { ...input, canonical: JSON.stringify(input.canonical) }),
+    recordInbound: (input) => call('recordInbound', input),
+    getCursor: (name) => call('getCursor', name),
+    setCursor: (name, value, now) => call('setCursor', name, value, now),
     getOrder: (id) => call('getOrder', id),
     transitionOrder: (t) => call('transitionOrder', t),
     appendEvent: (e) => call('appendEvent', e),

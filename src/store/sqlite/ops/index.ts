@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { acceptOrder } from './intake.js';
+import { acceptOrderVersion, getCursor, recordInbound, setCursor } from './channel.js';
 import { getOrder, transitionOrder } from './orders.js';
 import { appendEvent, getMessage, listEvents, searchMessages } from './journal.js';
 import {
@@ -23,6 +24,10 @@ function listOutbox(db: Database.Database, afterSeq: number, limit: number): Out
  */
 export const operations = {
   acceptOrder,
+  acceptOrderVersion,
+  recordInbound,
+  getCursor,
+  setCursor,
   getOrder,
   transitionOrder,
   appendEvent,
