@@ -1,3 +1,4 @@
+import type { ChannelInstance } from '../channels/instances.js';
 import type { Clock } from '../lib/clock.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/types.js';
@@ -10,4 +11,6 @@ export interface ApiDeps {
   maxAttempts: number;
   /** Wakes the local worker so new work starts without waiting for the next poll. */
   notifyWork: () => void;
+  /** Configured, enabled channel instances by id. */
+  channels: ReadonlyMap<string, ChannelInstance>;
 }

@@ -18,12 +18,28 @@ import { createOrderProcessHandler } from '../flows/order/handler.js';
 import { attachErp, type AttachedErp } from './erp.js';
 import { CrossdockError } from '../errors/crossdock-error.js';
 import { SANDBOX_ERP_PREFIX } from '../connectors/sandbox-erp/server.js';
+import { channelWebhookRoutes } from '../api/channel-webhooks.js';
+import { shipmentRoutes } from '../api/shipments.js';
+import { availabilityRoutes } from '../api/availability.js';
+import { CHANNEL_TYPES } from '../channels/catalog.js';
+import { channelDeps } from '../channels/deps.js';
+import { buildChannelInstances } from '../channels/instances.js';
+import {
+  availabilityPublishHandler, channelDeliveryHandler, channelDocumentHandler, channelPollHandler, shipmentPublishHandler,
+} from '../channels/jobs.js';
+import { startPollScheduler } from '../channels/poll-scheduler.js';
+import type { ChannelType } from '../channels/types.js';
+import { createOrderReviseHandler } from '../flows/order/revise.js';
 
 export interface BuildOptions {
   logger?: Logger | false;
   clock?: Clock;
   /** Use this store instead of opening the configured one (tests). */
   store?: Store;
+  /** Channel types available to the configuration. @default every type crossdock ships with */
+  channelTypes?: readonly ChannelType[];
+  /** fetch for channel connectors (tests). @default globalThis.fetch */
+  fetch?: typeof fetch;
 }
 
 /** A running crossdock: its HTTP server, store, worker and ERP connection. */
@@ -56,8 +72,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   let worker: Worker | undefined;
   let erp: AttachedErp | undefined;
-  const deps: ApiDeps = { store, clock, metrics, maxAttempts: config.worker.maxAttempts, notifyWork: () => worker?.notify() };
+  const notifyWork = () => worker?.notify();
+  const channels = buildChannelInstances(config.channels, options.channelTypes ?? CHANNEL_TYPES, (instance) =>
+    channelDeps(instance, { policies, clock, logger: log, ...(options.fetch ? { fetch: options.fetch } : {}) }));
+  const deps: ApiDeps = { store, clock, metrics, maxAttempts: config.worker.maxAttempts, notifyWork, channels };
   await orderRoutes(http, deps);
+  await shipmentRoutes(http, deps);
+  await availabilityRoutes(http, deps);
+  await channelWebhookRoutes(http, deps);
   await messageRoutes(http, deps);
   await deadLetterRoutes(http, deps);
   await schemaRoutes(http);
@@ -74,6 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   let started = false;
+  let polls: { stop(): void } | undefined;
   return {
     config, http, store, metrics, policies,
     worker: () => worker,
@@ -82,11 +105,24 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const address = http.server.address() as AddressInfo;
       const baseUrl = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${address.port}`;
       erp = attachErp.connect(config, { baseUrl, policies, clock, sandbox });
+      const channelJobs = { store, clock, metrics, maxAttempts: config.worker.maxAttempts, instances: channels, notifyWork, logger: log };
       worker = new Worker(
-        { store, clock, logger: log, metrics, handlers: [createOrderProcessHandler({ store, erp: erp.connector, clock, metrics })] },
+        {
+          store, clock, logger: log, metrics,
+          handlers: [
+            createOrderProcessHandler({ store, erp: erp.connector, clock, metrics }),
+            createOrderReviseHandler({ store, clock, metrics }),
+            channelDeliveryHandler(channelJobs),
+            channelDocumentHandler(channelJobs),
+            channelPollHandler(channelJobs),
+            shipmentPublishHandler(channelJobs),
+            availabilityPublishHandler(channelJobs),
+          ],
+        },
         config.worker,
       );
       worker.start();
+      polls = startPollScheduler({ store, clock, logger: log, instances: channels, maxAttempts: config.worker.maxAttempts, notifyWork });
       started = true;
       log.info({ url: baseUrl, store: store.dialect, erp: erp.description }, 'crossdock started');
       return baseUrl;
@@ -94,9 +130,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async stop() {
       // Stop taking work first, then drain the worker, then close the server it may still use.
       stopping = true;
+      polls?.stop();
       if (started) await worker?.stop();
       await http.close();
       await erp?.close();
+      for (const channel of channels.values()) await channel.connector.close?.();
       await sandbox?.close();
       await store.close();
     },

@@ -14,6 +14,19 @@ export interface Config {
   protection: Record<string, ProtectionSettings>;
   worker: { concurrency: number; leaseMs: number; pollMs: number; maxAttempts: number; backoffMs: number; maxBackoffMs: number };
   log: { level: string };
+  channels: ChannelInstanceSettings[];
+}
+
+/** A channel instance as configured, with `env:NAME` settings read from the environment. */
+export interface ChannelInstanceSettings {
+  id: string;
+  type: string;
+  enabled: boolean;
+  settings: Record<string, unknown>;
+  skus: Record<string, string | { sku: string; uom?: string; factor?: number }>;
+  customers: Record<string, string>;
+  defaultCustomer: string | undefined;
+  pollIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -89,5 +102,43 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
       maxBackoffMs: file.worker?.maxBackoffMs ?? 300_000,
     },
     log: { level: fromEnv('CROSSDOCK_LOG_LEVEL') ?? file.log?.level ?? 'info' },
+    channels: resolveChannels(file.channels ?? [], env),
   };
+}
+
+function resolveChannels(channels: NonNullable<ConfigFile['channels']>, env: NodeJS.ProcessEnv): ChannelInstanceSettings[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const resolved = channels.map((c, i) => {
+    if (seen.has(c.id)) problems.push(`/channels/${i}/id: ${c.id} is used by another channel instance`);
+    seen.add(c.id);
+    return {
+      id: c.id,
+      type: c.type,
+      enabled: c.enabled ?? true,
+      settings: resolveEnvReferences(c.settings ?? {}, `/channels/${i}/settings`, env, problems) as Record<string, unknown>,
+      skus: c.skus ?? {},
+      customers: c.customers ?? {},
+      defaultCustomer: c.defaultCustomer,
+      pollIntervalSeconds: c.pollIntervalSeconds ?? 60,
+    };
+  });
+  if (problems.length > 0) throw new ConfigError('the channel configuration is not valid', problems);
+  return resolved;
+}
+
+/** Replaces every string `env:NAME` with the variable's value; a missing variable is a problem naming the path. */
+function resolveEnvReferences(value: unknown, path: string, env: NodeJS.ProcessEnv, problems: string[]): unknown {
+  if (typeof value === 'string') {
+    if (!value.startsWith('env:')) return value;
+    const name = value.slice(4);
+    const found = env[name];
+    if (found === undefined || found === '') problems.push(`${path}: environment variable ${name} is not set`);
+    return found ?? '';
+  }
+  if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, `${path}/${i}`, env, problems));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, `${path}/${k}`, env, problems)]));
+  }
+  return value;
 }

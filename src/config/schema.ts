@@ -16,6 +16,31 @@ const Protection = Type.Object(
   { additionalProperties: false },
 );
 
+const SkuCrossReference = Type.Union([
+  Type.String({ minLength: 1, maxLength: 100 }),
+  Type.Object({
+    sku: Type.String({ minLength: 1, maxLength: 100 }),
+    uom: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,6}$' })),
+    factor: Type.Optional(Type.Integer({ minimum: 1, description: 'crossdock units in one channel unit (a case of 12: 12)' })),
+  }, { additionalProperties: false }),
+]);
+
+const ChannelInstance = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: 'Instance id (`shopify-us`): the channel name on orders, metrics, policies and webhook URLs' }),
+    type: Type.String({ description: 'shopify, adobe-commerce, bigcommerce, woocommerce or amazon' }),
+    enabled: Type.Optional(Type.Boolean({ description: '@default true' })),
+    settings: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+      description: "The channel type's settings (see docs/channels.md); a string `env:NAME` is read from the environment variable NAME, so secrets stay out of the file",
+    })),
+    skus: Type.Optional(Type.Record(Type.String(), SkuCrossReference, { description: 'SKU cross-references: channel key (SKU, `variant:ID`, `asin:…`) → crossdock SKU' })),
+    customers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Customer cross-references: channel key (`customer:ID`, `email:…`, `company:ID`) → crossdock account' })),
+    defaultCustomer: Type.Optional(Type.String({ description: 'Account for orders whose customer matches no cross-reference (e.g. one web-retail account)' })),
+    pollIntervalSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'How often polling sources (and webhook catch-up polls) run. @default 60' })),
+  },
+  { additionalProperties: false },
+);
+
 /** crossdock's configuration file (YAML). Every field is optional: no file means embedded defaults. */
 export const ConfigSchema = Type.Object(
   {
@@ -34,7 +59,8 @@ export const ConfigSchema = Type.Object(
       url: Type.Optional(Type.String({ description: 'Base URL of a sandbox ERP run with `crossdock sandbox-erp`; absent means in-process' })),
       knobs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Sandbox ERP knobs (latency, errors, rate cap, outages)' })),
     }, { additionalProperties: false })),
-    protection: Type.Optional(Type.Record(Type.String(), Protection, { description: 'Protection policy per target (erp, …)' })),
+    protection: Type.Optional(Type.Record(Type.String(), Protection, { description: 'Protection policy per target (erp, a channel instance id, …)' })),
+    channels: Type.Optional(Type.Array(ChannelInstance, { description: 'Sales channel instances: each with its own credentials, settings and cross-references' })),
     worker: Type.Optional(Type.Object({
       concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Jobs run at once per process. @default 32' })),
       leaseMs: Type.Optional(Type.Integer({ minimum: 1000, description: 'Lease on a claimed job; a dead holder loses it after this. @default 30000' })),

@@ -107,6 +107,14 @@ export const ERRORS = {
     kind: 'transient', status: 503, title: 'Calls to the target are paused by its circuit breaker',
     action: 'Nothing to do: work waits and resumes when probe calls succeed. Check the target if it stays open.',
   },
+  'order.changed-after-post': {
+    kind: 'business', status: 409, title: 'The channel changed or cancelled an order already in the ERP',
+    action: 'Apply the change (or the cancellation) to the sales order in the ERP, then discard this dead letter; the new version is in the order timeline.',
+  },
+  'internal.waiting': {
+    kind: 'transient', status: 503, title: 'Waiting for another step of the same document to finish',
+    action: 'Nothing to do: retried shortly, without counting an attempt.',
+  },
   'internal.defect': {
     kind: 'defect', status: 500, title: 'crossdock met a state it does not expect',
     action: 'Report it with the correlation id; the message is kept and can be replayed after a fix.',

@@ -1,7 +1,7 @@
 import { ORDER_SCHEMA_VERSION, type Order, type OrderSubmission } from '../canonical/order.js';
 import { sha256 } from '../lib/canonical-json.js';
 import { newId } from '../lib/ids.js';
-import type { AcceptOrderResult, Store } from '../store/types.js';
+import type { AcceptOrderInput, AcceptOrderResult, Store } from '../store/types.js';
 
 export interface IntakeRequest {
   /** Already validated against OrderSubmission v1. */
@@ -29,6 +29,11 @@ export function naturalOrderKey(channel: string, channelOrderId: string): string
  * not depend on it.
  */
 export async function acceptOrderSubmission(deps: IntakeDeps, request: IntakeRequest): Promise<AcceptOrderResult> {
+  return deps.store.acceptOrder(orderAcceptance(deps, request));
+}
+
+/** What the store needs to accept a validated submission: ids, keys, canonical order, first answer. */
+export function orderAcceptance(deps: Pick<IntakeDeps, 'maxAttempts'>, request: IntakeRequest): AcceptOrderInput {
   const { submission, now } = request;
   const orderId = newId('ord', now);
   const order: Order = {
@@ -40,7 +45,7 @@ export async function acceptOrderSubmission(deps: IntakeDeps, request: IntakeReq
   };
   const keys = [naturalOrderKey(submission.channel, submission.channelOrderId)];
   if (request.idempotencyKey) keys.unshift(`key:${request.idempotencyKey}`);
-  return deps.store.acceptOrder({
+  return {
     orderId,
     messageId: newId('msg', now),
     jobId: newId('job', now),
@@ -58,5 +63,5 @@ export async function acceptOrderSubmission(deps: IntakeDeps, request: IntakeReq
     customerAccount: submission.customer.accountId,
     now,
     maxAttempts: deps.maxAttempts,
-  });
+  };
 }

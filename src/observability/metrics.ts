@@ -26,6 +26,15 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly targetErrors = new Counter({ name: 'crossdock_target_errors_total', help: 'Failed calls to external systems by error class', labelNames: ['target', 'code'], registers: [this.registry] });
+  readonly webhooksReceived = new Counter({ name: 'crossdock_channel_webhooks_total', help: 'Webhook deliveries by channel instance and outcome (accepted, duplicate, rejected)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
+  readonly channelPolls = new Counter({ name: 'crossdock_channel_polls_total', help: 'Completed polls of channel instances', labelNames: ['channel'], registers: [this.registry] });
+  readonly channelPolledOrders = new Counter({ name: 'crossdock_channel_polled_orders_total', help: 'Order versions read by polls (new, revised or already known)', labelNames: ['channel'], registers: [this.registry] });
+  readonly shipmentsPublished = new Counter({ name: 'crossdock_shipments_published_total', help: 'Shipment confirmations published to channels (created, or found already there)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
+  readonly shipmentPublishSeconds = new Histogram({
+    name: 'crossdock_shipment_publish_seconds', help: 'From a shipment reaching crossdock to the channel confirming it',
+    labelNames: ['channel'], buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800], registers: [this.registry],
+  });
+  readonly availabilityPublished = new Counter({ name: 'crossdock_availability_published_total', help: 'Availability updates accepted by channels', labelNames: ['channel'], registers: [this.registry] });
   readonly jobRetries = new Counter({ name: 'crossdock_job_retries_total', help: 'Jobs put back for a later attempt', labelNames: ['queue', 'code'], registers: [this.registry] });
 
   constructor(store: Store, policies: () => PolicySnapshot[]) {

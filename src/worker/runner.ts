@@ -28,11 +28,12 @@ export interface WorkerDeps {
 
 /**
  * Errors that mean "the call never reached the target" (breaker open, no rate slot in time,
- * shutting down): the job waits and is retried without spending an attempt, so an ERP outage
+ * shutting down) or "another step must finish first": the job waits and is retried without spending an attempt, so an ERP outage
  * parks orders in the queue instead of filling the dead-letter list.
  */
 function isDeferral(error: CrossdockError): boolean {
-  return error.code === 'target.circuit-open' || error.code === 'internal.shutting-down' || error.context?.['refusedBy'] === 'policy';
+  return error.code === 'target.circuit-open' || error.code === 'internal.shutting-down' || error.code === 'internal.waiting'
+    || error.context?.['refusedBy'] === 'policy';
 }
 
 /**

@@ -41,6 +41,17 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
     // The worker's signal cancels ERP calls on shutdown; the job then goes back to the queue.
     const ctx = { correlationId: record.correlationId, onAttempt: journal.onAttempt, signal: jobCtx.signal };
 
+    // Fulfilled by the channel itself (Amazon FBA): kept for the record, not sent to the warehouse.
+    if (order.fulfilledBy === 'channel') {
+      await store.transitionOrder({
+        orderId, from: ['received', 'validated'], to: 'closed', now: clock.now(), step: 'recorded',
+        detail: { why: 'fulfilled by the channel: recorded, not sent to the ERP or warehouse' },
+        event: { topic: 'order.recorded', payload: { orderId, channel: record.channel, channelOrderId: record.channelOrderId } },
+        job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'complete' },
+      });
+      return 'finished';
+    }
+
     try {
       // One after the other: when the ERP is down, the error that reached it (not a sibling
       // call refused by the open breaker) decides whether this run counts as an attempt.
@@ -50,7 +61,9 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
       if (problem) throw problem;
       if (record.state === 'received') {
         await journal.flush();
-        await store.transitionOrder({ orderId, from: ['received'], to: 'validated', now: clock.now(), step: 'validated' });
+        const moved = await store.transitionOrder({ orderId, from: ['received'], to: 'validated', now: clock.now(), step: 'validated' });
+        // Cancelled by the channel meanwhile (or taken by another worker): nothing to post.
+        if (!moved) return 'done';
       }
       const existing = await erp.orderSink.findByExternalRef(order.id, ctx);
       const ref = existing ?? (await erp.orderSink.create(order, ctx));
@@ -70,7 +83,8 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
     const erpRef = ref.number ?? ref.id;
     const moved = await store.transitionOrder({
       orderId: record.id, from: [...FROM.post], to: 'posted', now: clock.now(), step: 'posted', erpRef,
-      detail: { erpRef, erpId: ref.id, system: ref.system, foundExisting },
+      // Which version went to the ERP: a revision that arrives meanwhile compares against it.
+      detail: { erpRef, erpId: ref.id, system: ref.system, foundExisting, postedMessageId: record.messageId },
       event: { topic: 'order.posted', payload: { orderId: order.id, channel: order.channel, channelOrderId: order.channelOrderId, erpRef, correlationId: record.correlationId } },
       job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'complete' },
     });
@@ -81,6 +95,7 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
   async function hold(job: Job, record: OrderRecord, reason: ErrorRecord): Promise<void> {
     const moved = await store.transitionOrder({
       orderId: record.id, from: [...FROM.hold], to: 'held', now: clock.now(), step: 'held', reason,
+      detail: { processedMessageId: record.messageId },
       event: { topic: 'order.held', payload: { orderId: record.id, channel: record.channel, reason } },
       job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'dead' },
     });
