@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { channelType } from '../channels/catalog.js';
+import { settingsProblems } from '../channels/instances.js';
 import { ConfigError, loadConfigFile, resolveConfig } from '../config/config.js';
 
 export function registerConfigCommand(program: Command): void {
@@ -11,7 +13,16 @@ export function registerConfigCommand(program: Command): void {
     .action((file: string) => {
       try {
         const config = resolveConfig(loadConfigFile(file), {});
-        const shown = { ...config, database: { ...config.database, url: config.database.url ? redactUrl(config.database.url) : undefined } };
+        const problems = config.channels.flatMap((c, i) => {
+          const type = channelType(c.type);
+          return type ? settingsProblems(type, c, i) : [`/channels/${i}/type: unknown channel type ${c.type}`];
+        });
+        if (problems.length > 0) throw new ConfigError(`${file}: the channel configuration is not valid`, problems);
+        const shown = {
+          ...config,
+          database: { ...config.database, url: config.database.url ? redactUrl(config.database.url) : undefined },
+          channels: config.channels.map((c) => ({ ...c, settings: redactSecrets(c.settings) })),
+        };
         process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       } catch (error) {
         if (error instanceof ConfigError) {
@@ -22,6 +33,12 @@ export function registerConfigCommand(program: Command): void {
         throw error;
       }
     });
+}
+
+/** Settings whose name says they hold a credential are shown as *** (they may come from env:). */
+function redactSecrets(settings: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(settings).map(([k, v]) =>
+    [k, /secret|token|password|key$/i.test(k) && typeof v === 'string' && v !== '' ? '***' : v]));
 }
 
 function redactUrl(url: string): string {

@@ -3,6 +3,7 @@ import { registerStartCommand } from './start.js';
 import { registerSandboxErpCommand } from './sandbox-erp.js';
 import { registerConfigCommand } from './config-check.js';
 import { registerDeadLetterCommands } from './dead-letters.js';
+import { registerMapCommand } from './map.js';
 
 /** The `crossdock` command line: one file per command. */
 export function buildProgram(): Command {
@@ -13,5 +14,6 @@ export function buildProgram(): Command {
   registerSandboxErpCommand(program);
   registerConfigCommand(program);
   registerDeadLetterCommands(program);
+  registerMapCommand(program);
   return program;
 }
