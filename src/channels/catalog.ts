@@ -1,3 +1,5 @@
+import { adobeCommerceChannel } from '../connectors/adobe-commerce/index.js';
+import { amazonChannel } from '../connectors/amazon/index.js';
 import { bigcommerceChannel } from '../connectors/bigcommerce/index.js';
 import { shopifyChannel } from '../connectors/shopify/index.js';
 import { woocommerceChannel } from '../connectors/woocommerce/index.js';
@@ -6,8 +8,10 @@ import type { ChannelType } from './types.js';
 /** Every channel type crossdock ships with. A new channel is a connector folder and one line here. */
 export const CHANNEL_TYPES: readonly ChannelType[] = [
   shopifyChannel as unknown as ChannelType,
+  adobeCommerceChannel as unknown as ChannelType,
   bigcommerceChannel as unknown as ChannelType,
   woocommerceChannel as unknown as ChannelType,
+  amazonChannel as unknown as ChannelType,
 ];
 
 export function channelType(type: string): ChannelType | undefined {

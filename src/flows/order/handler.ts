@@ -41,6 +41,16 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
     // The worker's signal cancels ERP calls on shutdown; the job then goes back to the queue.
     const ctx = { correlationId: record.correlationId, onAttempt: journal.onAttempt, signal: jobCtx.signal };
 
+    // Cancelled in the channel before crossdock posted it (its first version may already say so).
+    if (order.cancellation) {
+      await store.transitionOrder({
+        orderId, from: ['received', 'validated'], to: 'cancelled', now: clock.now(), step: 'cancelled',
+        detail: { by: record.channel, at: order.cancellation.at, reason: order.cancellation.reason ?? null },
+        event: { topic: 'order.cancelled', payload: { orderId, channel: record.channel, reason: order.cancellation.reason ?? null } },
+        job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'complete' },
+      });
+      return 'finished';
+    }
     // Fulfilled by the channel itself (Amazon FBA): kept for the record, not sent to the warehouse.
     if (order.fulfilledBy === 'channel') {
       await store.transitionOrder({
