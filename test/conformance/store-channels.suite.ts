@@ -42,7 +42,8 @@ export function storeChannelSuite(name: string, open: () => Promise<{ store: Sto
         const result = await store.acceptOrderVersion(second);
 
         expect(result).toEqual({ outcome: 'revised', response: { orderId: 'ord_1', correlationId: 'cor_1', status: 'received', location: '/v1/orders/ord_1' } });
-        expect(await store.getOrder('ord_1')).toMatchObject({ messageId: 'msg_2', canonical: second.canonical, updatedAt: T0 + 1000 });
+        // The new version is the order's canonical, under the order's own id (the ERP's external reference).
+        expect(await store.getOrder('ord_1')).toMatchObject({ messageId: 'msg_2', canonical: { ...(second.canonical as object), id: 'ord_1' }, updatedAt: T0 + 1000 });
         expect(await store.getOrder('ord_2')).toBeUndefined();
         expect(await store.getMessage('msg_2')).toMatchObject({ subjectId: 'ord_1', raw: second.raw, kind: 'order' });
         expect((await store.listEvents('msg_2')).map((e) => e.step)).toEqual(['revised']);

@@ -57,7 +57,7 @@ beforeAll(async () => {
     protection: { erp: { ratePerSecond: 1000 }, 'shopify-us': { ratePerSecond: 100, backoffMs: 20 }, 'shopify-us.graphql': { ratePerSecond: 100, backoffMs: 20 } },
     channels: [{
       id: 'shopify-us', type: 'shopify', pollIntervalSeconds: 1,
-      settings: { shopDomain: SHOP, apiBaseUrl: shopify.url, accessToken: 'shpat_test', webhookSecret: SECRET, pollLookbackMinutes: 86400 },
+      settings: { shopDomain: SHOP, apiBaseUrl: shopify.url, accessToken: 'shpat_test', webhookSecret: SECRET, pollLookbackMinutes: 86400, defaultLocation: 'gid://shopify/Location/1' },
       skus: { IPOD2008GREEN: 'SKU-1', IPOD2008RED: 'SKU-2' },
       defaultCustomer: 'C-100',
     }],
@@ -131,5 +131,86 @@ describe('shipments back to Shopify', () => {
     const fulfilments = shopify.state.fulfillments.filter((f) => f.orderId.endsWith('9002'));
     expect(fulfilments).toHaveLength(1);
     expect(fulfilments[0]!.trackingNumbers).toEqual(['1Z999AA10123456784']);
+  });
+});
+
+interface DeadLetter { id: string; queue: string; orderId: string | null; reason: string; action: string; error: { code: string; errors?: { pointer: string }[] } }
+async function deadLetters(): Promise<DeadLetter[]> {
+  return ((await (await fetch(`${url}/v1/dead-letters`)).json()) as { items: DeadLetter[] }).items;
+}
+
+describe('revisions and cancellations from the channel', () => {
+  it('cancels a held order when the channel cancels it, and never posts it', async () => {
+    // SKU-13 is inactive in the sandbox ERP: the order is held first.
+    const held = shopifyOrder(9101, '2026-11-20T10:00:00Z', { line_items: [{ ...(fixture['line_items'] as Record<string, unknown>[])[0], sku: 'SKU-13' }] });
+    await deliver(held, { webhookId: 'w-9101-a' });
+    await waitFor(() => orderByChannelId('9101'), (o) => o?.state === 'held', 10_000);
+
+    await deliver({ ...held, updated_at: '2026-11-20T11:00:00Z', cancelled_at: '2026-11-20T11:00:00Z', cancel_reason: 'customer' }, { topic: 'orders/cancelled', webhookId: 'w-9101-b' });
+    const cancelled = await waitFor(() => orderByChannelId('9101'), (o) => o?.state === 'cancelled', 10_000);
+    expect(cancelled!.history.map((h) => h.step)).toContain('revised');
+    expect((await erpOrders()).filter((o) => o.externalRef === cancelled!.id)).toHaveLength(0);
+  });
+
+  it('processes a held order again when a newer version fixes it', async () => {
+    const bad = shopifyOrder(9102, '2026-11-20T10:00:00Z', { line_items: [{ ...(fixture['line_items'] as Record<string, unknown>[])[0], sku: 'NO-SUCH-SKU' }] });
+    await deliver(bad, { webhookId: 'w-9102-a' });
+    await waitFor(() => orderByChannelId('9102'), (o) => o?.state === 'held', 10_000);
+
+    await deliver(shopifyOrder(9102, '2026-11-20T10:30:00Z'), { topic: 'orders/updated', webhookId: 'w-9102-b' });
+    const posted = await waitFor(() => orderByChannelId('9102'), (o) => o?.state === 'posted', 10_000);
+    expect(posted!.order.lines.map((l) => l.sku)).toEqual(['SKU-1', 'SKU-2']);
+    expect((await erpOrders()).filter((o) => o.externalRef === posted!.id)).toHaveLength(1);
+  });
+
+  it('raises a change made after the order reached the ERP for a person, and changes nothing in the ERP', async () => {
+    await deliver(shopifyOrder(9103, '2026-11-20T10:00:00Z'), { webhookId: 'w-9103-a' });
+    const posted = await waitFor(() => orderByChannelId('9103'), (o) => o?.state === 'posted', 10_000);
+
+    const changed = shopifyOrder(9103, '2026-11-20T12:00:00Z');
+    (changed['line_items'] as Record<string, unknown>[])[1]!['current_quantity'] = 1;
+    await deliver(changed, { topic: 'orders/updated', webhookId: 'w-9103-b' });
+
+    const letters = await waitFor(deadLetters, (all) => all.some((d) => d.orderId === posted!.id), 10_000);
+    const letter = letters.find((d) => d.orderId === posted!.id)!;
+    expect(letter.error.code).toBe('order.changed-after-post');
+    expect(letter.reason).toMatch(/shopify-us changed order 9103 after it was posted/);
+    expect((await erpOrders()).filter((o) => o.externalRef === posted!.id)).toHaveLength(1);
+    expect((await orderByChannelId('9103'))!.state).toBe('posted');
+  });
+
+  it('parks an order that cannot be mapped as a dead letter naming the fields, keeping the raw delivery', async () => {
+    const broken = shopifyOrder(9104, '2026-11-20T10:00:00Z', { shipping_address: null, billing_address: null });
+    const res = await deliver(broken, { webhookId: 'w-9104' });
+    expect(res.status).toBe(200);
+
+    const letters = await waitFor(deadLetters, (all) => all.some((d) => d.error.code === 'channel.unmappable' && d.reason.includes('9104')), 10_000);
+    const letter = letters.find((d) => d.reason.includes('9104'))!;
+    expect(letter.queue).toBe('channel.document');
+    expect(letter.error.errors?.map((e) => e.pointer)).toContain('shipping_address');
+    const delivery = (await (await fetch(`${url}/v1/messages/${String(res.body['messageId'])}`)).json()) as { raw: string };
+    expect(JSON.parse(delivery.raw)).toMatchObject({ id: 9104 });
+  });
+});
+
+describe('availability to Shopify', () => {
+  it('sets the available quantity of each SKU at the channel, under the channel SKU', async () => {
+    shopify.seedVariants([{ sku: 'IPOD2008GREEN', inventoryItemId: 'gid://shopify/InventoryItem/1001' }]);
+    const res = await fetch(`${url}/v1/availability`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ updates: [{ sku: 'SKU-1', available: 7 }], channels: ['shopify-us'] }),
+    });
+    expect(res.status).toBe(202);
+    const sets = await waitFor(async () => shopify.state.inventorySets, (s) => s.length > 0, 10_000);
+    expect(sets.flat()).toEqual([{ inventoryItemId: 'gid://shopify/InventoryItem/1001', locationId: expect.any(String), quantity: 7 }]);
+  });
+
+  it('refuses an unknown channel by name', async () => {
+    const res = await fetch(`${url}/v1/availability`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ updates: [{ sku: 'SKU-1', available: 7 }], channels: ['etsy-uk'] }),
+    });
+    expect(res.status).toBe(422);
+    expect(await res.json()).toMatchObject({ errors: [{ pointer: '/channels/0' }] });
   });
 });

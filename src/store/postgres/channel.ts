@@ -44,10 +44,11 @@ async function versionWithin(client: pg.PoolClient, input: AcceptOrderVersionInp
     return { outcome: 'stale', response };
   }
   const n = input.now;
+  // The revision's canonical keeps the order's own id: the external reference every target knows.
   await client.query(
     `INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, source_ts,
                            status, raw, canonical, received_at, updated_at, order_number, po_number)
-     VALUES ($1, $2, 'inbound', $3, 'order', $4, $5, $6, 'accepted', $7, $8::jsonb, $9, $9, $10, $11)`,
+     VALUES ($1, $2, 'inbound', $3, 'order', $4, $5, $6, 'accepted', $7, jsonb_set($8::jsonb, '{id}', to_jsonb($4::text)), $9, $9, $10, $11)`,
     [
       input.messageId, input.correlationId, input.channel, current.id, input.channelOrderId, input.sourceTimestamp,
       input.raw, jsonParam(input.canonical), n, input.orderNumber ?? null, input.poNumber ?? null,

@@ -40,8 +40,7 @@ export function acceptOrderVersion(db: Database.Database, input: AcceptOrderVers
   sql(db, `INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, order_number, po_number, source_ts, status, raw, canonical, received_at, updated_at)
            VALUES (?, ?, 'inbound', ?, 'order', ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?)`)
     .run(input.messageId, input.correlationId, input.channel, current.id, input.channelOrderId, input.orderNumber ?? null,
-      input.poNumber ?? null, input.sourceTimestamp, input.raw,
-      typeof input.canonical === 'string' ? input.canonical : JSON.stringify(input.canonical), n, n);
+      input.poNumber ?? null, input.sourceTimestamp, input.raw, revisedCanonical(input.canonical, current.id), n, n);
   sql(db, 'UPDATE orders SET message_id = ?, channel_updated_at = ?, updated_at = ? WHERE id = ?')
     .run(input.messageId, input.channelUpdatedAt, n, current.id);
   appendEvent(db, { messageId: input.messageId, at: n, step: 'revised', outcome: 'info', detail: { previousMessageId: current.message_id, channelUpdatedAt: input.channelUpdatedAt } });
@@ -52,6 +51,15 @@ export function acceptOrderVersion(db: Database.Database, input: AcceptOrderVers
   });
   bumpCounter(db, `orders_revised:${input.channel}`);
   return { outcome: 'revised', response };
+}
+
+/**
+ * The revision's canonical document under the order's own id: the caller built it as if it were
+ * a new order, and the id is the external reference every target knows the order by.
+ */
+function revisedCanonical(canonical: unknown, orderId: string): string {
+  const document = (typeof canonical === 'string' ? JSON.parse(canonical) : canonical) as Record<string, unknown>;
+  return JSON.stringify({ ...document, id: orderId });
 }
 
 /** See `Store.recordInbound`. */
