@@ -1,6 +1,7 @@
 import type { AvailabilityUpdate } from '../canonical/availability.js';
 import type { ShipmentSubmission } from '../canonical/shipment.js';
 import { parseOrder } from '../canonical/validate.js';
+import type { CallContext } from '../connectors/capabilities.js';
 import { asCrossdockError, CrossdockError } from '../errors/crossdock-error.js';
 import { attemptJournal } from '../flows/order/attempt-journal.js';
 import { newId } from '../lib/ids.js';
@@ -45,6 +46,17 @@ async function messageOf(deps: ChannelJobDeps, job: Job) {
   return message;
 }
 
+/** Runs connector calls with every attempt written to the message's timeline (and flushed before going on). */
+async function journaled<T>(
+  deps: ChannelJobDeps,
+  message: { id: string; correlationId: string },
+  jobCtx: JobContext,
+  call: (ctx: CallContext) => Promise<T>,
+): Promise<T> {
+  const journal = attemptJournal(deps.store, message.id, deps.clock, deps.metrics);
+  return call({ correlationId: message.correlationId, signal: jobCtx.signal, onAttempt: journal.onAttempt }).finally(() => journal.flush());
+}
+
 /**
  * Accepts a document, or — when it cannot be mapped — parks it as its own job, so one bad
  * order neither blocks the others of its page or delivery nor is lost: the parked job is
@@ -82,10 +94,8 @@ export function channelDeliveryHandler(deps: ChannelJobDeps): JobHandler {
       } catch (error) {
         throw new CrossdockError('channel.unmappable', `${instance.id} delivery ${message.id} is not JSON: ${(error as Error).message}`, { target: instance.id });
       }
-      const journal = attemptJournal(deps.store, message.id, deps.clock, deps.metrics);
-      const ctx = { correlationId: message.correlationId, signal: jobCtx.signal, onAttempt: journal.onAttempt };
       const delivery = { deliveryId: payloadString(job, 'deliveryId'), topic: payloadString(job, 'topic') };
-      const documents = await webhooks.resolve(delivery, body, ctx).finally(() => journal.flush());
+      const documents = await journaled(deps, message, jobCtx, (ctx) => webhooks.resolve(delivery, body, ctx));
       for (const document of documents) await intakeOrPark(deps, instance, document, message.correlationId);
       await deps.store.appendEvent({
         messageId: message.id, at: deps.clock.now(), step: 'resolved', outcome: 'ok',
@@ -166,9 +176,7 @@ export function shipmentPublishHandler(deps: ChannelJobDeps): JobHandler {
       } else if (!sink) {
         await deps.store.appendEvent({ messageId: message.id, at: at(), step: 'shipment.recorded', outcome: 'info', detail: { why: `no shipment capability for channel ${record.channel}` } });
       } else {
-        const journal = attemptJournal(deps.store, message.id, deps.clock, deps.metrics);
-        const ctx = { correlationId: message.correlationId, signal: jobCtx.signal, onAttempt: journal.onAttempt };
-        const ref = await sink.publish(shipment, order, ctx).finally(() => journal.flush());
+        const ref = await journaled(deps, message, jobCtx, (ctx) => sink.publish(shipment, order, ctx));
         const detail = { channel: record.channel, ref, shipmentId: shipment.shipmentId };
         await deps.store.appendEvent({ messageId: message.id, at: at(), step: 'shipment.published', outcome: 'ok', detail });
         deps.metrics?.shipmentsPublished.inc({ channel: record.channel, outcome: ref.existed ? 'existed' : 'created' });
@@ -190,9 +198,7 @@ export function availabilityPublishHandler(deps: ChannelJobDeps): JobHandler {
       const sink = instance.connector.availability;
       if (!sink) return 'done';
       const updates = (message.canonical as { updates: AvailabilityUpdate[] }).updates;
-      const journal = attemptJournal(deps.store, message.id, deps.clock, deps.metrics);
-      const ctx = { correlationId: message.correlationId, signal: jobCtx.signal, onAttempt: journal.onAttempt };
-      const result = await sink.publish(updates, ctx).finally(() => journal.flush());
+      const result = await journaled(deps, message, jobCtx, (ctx) => sink.publish(updates, ctx));
       const rejected = result.rejected ?? [];
       await deps.store.appendEvent({
         messageId: message.id, at: deps.clock.now(), step: 'availability.published', outcome: rejected.length > 0 ? 'error' : 'ok',

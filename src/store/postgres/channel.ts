@@ -5,9 +5,9 @@ import type {
   AcceptOrderVersionInput, AcceptOrderVersionResult, AcceptedResponse, InboundRecordInput, InboundRecordResult,
 } from '../types.js';
 import { bumpCounters } from './counters.js';
-import { acceptWithin, isRaceLost, MAX_ROUNDS } from './intake.js';
+import { acceptWithin, inRacingTransaction } from './intake.js';
 import { appendEvent } from './journal.js';
-import { inTransaction, jsonParam, type Queryable } from './pool.js';
+import { jsonParam, type Queryable } from './pool.js';
 import { enqueue } from './queue.js';
 
 interface VersionRow {
@@ -23,14 +23,8 @@ interface VersionRow {
  * order settle one after the other; two first versions racing meet on the unique keys and the
  * loser's round is retried, as in `acceptOrder`.
  */
-export async function acceptOrderVersion(pool: pg.Pool, input: AcceptOrderVersionInput): Promise<AcceptOrderVersionResult> {
-  for (let round = 1; ; round++) {
-    try {
-      return await inTransaction(pool, (client) => versionWithin(client, input));
-    } catch (error) {
-      if (!isRaceLost(error) || round >= MAX_ROUNDS) throw error;
-    }
-  }
+export function acceptOrderVersion(pool: pg.Pool, input: AcceptOrderVersionInput): Promise<AcceptOrderVersionResult> {
+  return inRacingTransaction(pool, (client) => versionWithin(client, input));
 }
 
 async function versionWithin(client: pg.PoolClient, input: AcceptOrderVersionInput): Promise<AcceptOrderVersionResult> {
@@ -90,14 +84,8 @@ async function acceptFirst(client: pg.PoolClient, input: AcceptOrderVersionInput
 }
 
 /** See `Store.recordInbound`. The key goes in first, so a racing duplicate waits on it and then finds it. */
-export async function recordInbound(pool: pg.Pool, input: InboundRecordInput): Promise<InboundRecordResult> {
-  for (let round = 1; ; round++) {
-    try {
-      return await inTransaction(pool, (client) => inboundWithin(client, input));
-    } catch (error) {
-      if (!isRaceLost(error) || round >= MAX_ROUNDS) throw error;
-    }
-  }
+export function recordInbound(pool: pg.Pool, input: InboundRecordInput): Promise<InboundRecordResult> {
+  return inRacingTransaction(pool, (client) => inboundWithin(client, input));
 }
 
 async function inboundWithin(client: pg.PoolClient, input: InboundRecordInput): Promise<InboundRecordResult> {

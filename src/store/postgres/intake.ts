@@ -6,7 +6,7 @@ import { inTransaction, isUniqueViolation, jsonParam, jsonValue } from './pool.j
 import { toAcceptedResponse } from './rows.js';
 
 /** Losers of a race on the same key need one more round; more than a few means something else is wrong. */
-export const MAX_ROUNDS = 5;
+const MAX_ROUNDS = 5;
 
 /**
  * Idempotent consumer + journal + enqueue in one transaction: either the order, its raw and
@@ -16,10 +16,15 @@ export const MAX_ROUNDS = 5;
  * for the first to commit and fails with a unique violation. That round is rolled back and the
  * next one finds the committed key and answers duplicate (or conflict).
  */
-export async function acceptOrder(pool: pg.Pool, input: AcceptOrderInput): Promise<AcceptOrderResult> {
+export function acceptOrder(pool: pg.Pool, input: AcceptOrderInput): Promise<AcceptOrderResult> {
+  return inRacingTransaction(pool, (client) => acceptWithin(client, input));
+}
+
+/** A transaction that may lose a race on a unique key to a concurrent one: run again, a few times at most. */
+export async function inRacingTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let round = 1; ; round++) {
     try {
-      return await inTransaction(pool, (client) => acceptWithin(client, input));
+      return await inTransaction(pool, work);
     } catch (error) {
       if (!isRaceLost(error) || round >= MAX_ROUNDS) throw error;
     }
@@ -100,6 +105,6 @@ async function accept(client: pg.PoolClient, input: AcceptOrderInput): Promise<A
  * Another transaction committed the same key first (unique violation), or two requests for the
  * same order under different keys waited on each other (deadlock detected): retry the round.
  */
-export function isRaceLost(error: unknown): boolean {
+function isRaceLost(error: unknown): boolean {
   return isUniqueViolation(error) || (error as { code?: unknown } | null)?.code === '40P01';
 }
