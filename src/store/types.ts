@@ -6,7 +6,7 @@ import type { OrderState } from '../canonical/states.js';
  * conformance suite in `test/conformance/store.suite.ts`. Every method is one transaction.
  * Times are epoch milliseconds supplied by the caller, so tests control the clock.
  */
-export interface Store extends RateBudgetStore {
+export interface Store extends RateBudgetStore, EdiStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
@@ -336,4 +336,45 @@ export interface OutboxEvent {
   key: string;
   payload: unknown;
   createdAt: number;
+}
+
+/** A functional group crossdock sent to a trading partner, waiting for the partner's 997. */
+export interface SentGroupInput {
+  partner: string;
+  /** GS06. */
+  groupControlNumber: string;
+  /** GS01 (PO, SH, IN, IB, OW …). */
+  functionalId: string;
+  /** ISA13 of the interchange that carried it. */
+  interchangeControlNumber: string;
+  /** The outbound message that journaled the interchange. */
+  messageId: string;
+  sentAt: number;
+  /** When a missing 997 becomes an exception (the partner's acknowledgment window). */
+  ackDueAt: number;
+}
+
+export type GroupAckStatus = 'pending' | 'accepted' | 'accepted-with-errors' | 'partially-accepted' | 'rejected';
+
+export interface SentGroup extends SentGroupInput {
+  ackStatus: GroupAckStatus;
+  ackedAt: number | null;
+  ackMessageId: string | null;
+}
+
+/** What EDI needs from the store: control numbers that are never reused, and 997 reconciliation. */
+export interface EdiStore {
+  /**
+   * The next control number of a sequence (`<partner>:isa`, `<partner>:gs`, `<partner>:st`),
+   * starting at 1, shared by every process on the store and never handed out twice.
+   */
+  nextControlNumber(sequence: string, now: number): Promise<number>;
+  recordSentGroup(group: SentGroupInput): Promise<void>;
+  /**
+   * Matches a received 997 to the group it acknowledges. Returns the group (with its new status),
+   * or undefined when crossdock sent no such group to that partner.
+   */
+  recordGroupAck(partner: string, groupControlNumber: string, status: Exclude<GroupAckStatus, 'pending'>, ackMessageId: string, at: number): Promise<SentGroup | undefined>;
+  /** Sent groups still without a 997 whose window has passed: exceptions for a person. */
+  listOverdueGroups(now: number, limit: number): Promise<SentGroup[]>;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeChannelSuite } from './store-channels.suite.js';
+import { storeEdiSuite } from './store-edi.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
 const openSqlite = async () => {
@@ -19,3 +20,4 @@ const openSqlite = async () => {
 
 storeConformanceSuite('sqlite', openSqlite);
 storeChannelSuite('sqlite', openSqlite);
+storeEdiSuite('sqlite', openSqlite);

@@ -128,4 +128,30 @@ CREATE TABLE cursors (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'EDI control numbers and sent groups awaiting 997s',
+    sql: `
+CREATE TABLE control_numbers (
+  sequence text PRIMARY KEY,
+  value bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+
+CREATE TABLE edi_sent_groups (
+  partner text NOT NULL,
+  group_control_number text NOT NULL,
+  functional_id text NOT NULL,
+  interchange_control_number text NOT NULL,
+  message_id text NOT NULL,
+  sent_at bigint NOT NULL,
+  ack_due_at bigint NOT NULL,
+  ack_status text NOT NULL,
+  acked_at bigint,
+  ack_message_id text,
+  PRIMARY KEY (partner, group_control_number)
+);
+CREATE INDEX edi_sent_groups_pending ON edi_sent_groups (ack_due_at) WHERE ack_status = 'pending';
+`,
+  },
 ];

@@ -132,4 +132,30 @@ CREATE TABLE cursors (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 3,
+    name: 'EDI control numbers and sent groups awaiting 997s',
+    sql: `
+CREATE TABLE control_numbers (
+  sequence TEXT PRIMARY KEY,
+  value INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE edi_sent_groups (
+  partner TEXT NOT NULL,
+  group_control_number TEXT NOT NULL,
+  functional_id TEXT NOT NULL,
+  interchange_control_number TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  sent_at INTEGER NOT NULL,
+  ack_due_at INTEGER NOT NULL,
+  ack_status TEXT NOT NULL,
+  acked_at INTEGER,
+  ack_message_id TEXT,
+  PRIMARY KEY (partner, group_control_number)
+) WITHOUT ROWID;
+CREATE INDEX edi_sent_groups_pending ON edi_sent_groups (ack_due_at) WHERE ack_status = 'pending';
+`,
+  },
 ];

@@ -4,6 +4,7 @@ import { countersSnapshot } from './counters.js';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
 import { acceptOrder } from './intake.js';
 import { acceptOrderVersion, getCursor, recordInbound, setCursor } from './channel.js';
+import { listOverdueGroups, nextControlNumber, recordGroupAck, recordSentGroup } from './edi.js';
 import { appendEvent, getMessage, listEvents } from './journal.js';
 import { migrate } from './migrate.js';
 import { getOrder, transitionOrder } from './orders.js';
@@ -55,6 +56,10 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     recordInbound: (input) => recordInbound(pool, input),
     getCursor: (name) => getCursor(pool, name),
     setCursor: (name, value, now) => setCursor(pool, name, value, now),
+    nextControlNumber: (sequence, now) => nextControlNumber(pool, sequence, now),
+    recordSentGroup: (group) => recordSentGroup(pool, group),
+    recordGroupAck: (partner, gcn, status, ackMessageId, at) => recordGroupAck(pool, partner, gcn, status, ackMessageId, at),
+    listOverdueGroups: (now, limit) => listOverdueGroups(pool, now, limit),
     getOrder: (id) => getOrder(pool, id),
     transitionOrder: (t) => transitionOrder(pool, t),
     appendEvent: (e) => appendEvent(pool, e),

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { acceptOrder } from './intake.js';
 import { acceptOrderVersion, getCursor, recordInbound, setCursor } from './channel.js';
+import { listOverdueGroups, nextControlNumber, recordGroupAck, recordSentGroup } from './edi.js';
 import { getOrder, transitionOrder } from './orders.js';
 import { appendEvent, getMessage, listEvents, searchMessages } from './journal.js';
 import {
@@ -28,6 +29,10 @@ export const operations = {
   recordInbound,
   getCursor,
   setCursor,
+  nextControlNumber,
+  recordSentGroup,
+  recordGroupAck,
+  listOverdueGroups,
   getOrder,
   transitionOrder,
   appendEvent,
