@@ -21,6 +21,16 @@ export const Tracking = Type.Object(
   { additionalProperties: false },
 );
 
+export const ShipmentPackage = Type.Object(
+  {
+    sscc: Type.Optional(Type.String({ pattern: '^[0-9]{18}$', description: 'SSCC-18 of the carton or pallet label (with its check digit)' })),
+    trackingNumber: Type.Optional(Type.String({ maxLength: 100 })),
+    weight: Type.Optional(Type.Object({ value: Type.Number({ exclusiveMinimum: 0 }), unit: Type.Union([Type.Literal('LB'), Type.Literal('KG')]) }, { additionalProperties: false })),
+    lines: Type.Array(ShipmentLine, { minItems: 1, maxItems: 5000 }),
+  },
+  { additionalProperties: false },
+);
+
 /** A shipment of (part of) one order, as the warehouse, 3PL or ERP reports it. */
 export const ShipmentSubmission = Type.Object(
   {
@@ -32,9 +42,12 @@ export const ShipmentSubmission = Type.Object(
     tracking: Type.Array(Tracking, { maxItems: 100 }),
     lines: Type.Array(ShipmentLine, { minItems: 1, maxItems: 5000 }),
     warehouse: Type.Optional(Type.String({ maxLength: 64 })),
+    packages: Type.Optional(Type.Array(ShipmentPackage, { maxItems: 10_000, description: 'Cartons or pallets and what each holds (EDI 856 pack level)' })),
+    billOfLading: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );
 
 export type ShipmentSubmission = Static<typeof ShipmentSubmission>;
 export type ShipmentLine = Static<typeof ShipmentLine>;
+export type ShipmentPackage = Static<typeof ShipmentPackage>;
