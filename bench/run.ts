@@ -2,11 +2,12 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { runMappingThroughput, runWebhookRound, webhookSigningCost } from './scenarios/channels.js';
 import { runErpProtection } from './scenarios/erp-protection.js';
 import { runIntake } from './scenarios/intake.js';
 import { cleanupAll, installCleanupHandlers, REPO_ROOT } from './support/children.js';
 import { formatRanking, rankProfile } from './support/profile.js';
-import { renderReport, summarizeIntake, type BenchReport } from './support/report.js';
+import { renderReport, summarizeIntake, summarizeWebhooks, type BenchReport } from './support/report.js';
 import { setDistDir, type Runtime } from './support/servers.js';
 import { machineInfo } from './support/stats.js';
 
@@ -14,13 +15,17 @@ import { machineInfo } from './support/stats.js';
  * `npm run bench` — runs the scenarios and writes BENCHMARKS.md:
  *   (a) intake: POST /v1/orders of a real crossdock beside a bare Fastify endpoint, closed loop
  *       (rates), then crossdock open loop at 30 % of the bare rate (latency);
- *   (b) ERP protection: a burst at 20× the sandbox ERP's rate cap.
+ *   (b) ERP protection: a burst at 20× the sandbox ERP's rate cap;
+ *   (c) webhook intake: Shopify orders/create of 50 lines to crossdock and to the bare endpoint, closed loop;
+ *   (d) mapping throughput of every channel type's mapping, in this process, beside JSON.parse.
  *
  * Options (after `npm run bench --`):
- *   --only intake|erp        run one scenario (BENCHMARKS.md then holds only that one)
- *   --rounds N               rounds of (a): bare and crossdock closed loop (order alternating), then crossdock open loop (default 2)
- *   --duration S             measured seconds of each run of (a) (default 10); --warmup S before each (default 2)
- *   --connections N          connections in (a) and (b), the most the open-loop runs may open (default 64)
+ *   --only intake|erp|channels  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
+ *   --rounds N               rounds of (a): bare and crossdock closed loop (order alternating), then crossdock open loop;
+ *                            and of (c): bare and crossdock closed loop (order alternating) (default 2)
+ *   --duration S             measured seconds of each run of (a) and (c) (default 10); --warmup S before each (default 2)
+ *   --connections N          connections in (a), (b) and (c), the most the open-loop runs may open (default 64)
+ *   --map-seconds S          measured seconds of mapping per channel type in (d) (default 2)
  *   --rate-cap C             the sandbox ERP's cap in (b) (default 50)
  *   --burst S / --drain S    burst and drain-watch seconds of (b) (default 10 / 15)
  *   --intake-erp child|in-process  where crossdock's sandbox ERP runs in (a) (default: its own process)
@@ -36,6 +41,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '64' },
     'rate-cap': { type: 'string', default: '50' },
+    'map-seconds': { type: 'string', default: '2' },
     burst: { type: 'string', default: '10' },
     drain: { type: 'string', default: '15' },
     runtime: { type: 'string', default: 'tsx' },
@@ -47,6 +53,7 @@ const { values } = parseArgs({
   },
 });
 
+if (values.only && !['intake', 'erp', 'channels'].includes(values.only)) throw new Error('--only is intake, erp or channels');
 const runtime = values.runtime as Runtime;
 if (runtime !== 'tsx' && runtime !== 'dist') throw new Error('--runtime is tsx or dist');
 if (values['dist-dir']) setDistDir(resolve(values['dist-dir']));
@@ -109,6 +116,21 @@ try {
       ...(report.intake ? { referenceP99Ms: report.intake.crossdockP99 } : {}),
       log,
     });
+  }
+  if (!values.only || values.only === 'channels') {
+    const signing = webhookSigningCost();
+    log(`(c) webhook intake: ${signing.bodyBytes} bytes a body; signing ${signing.perRequestUs.toFixed(1)} µs a request (full HMAC ${signing.fullHmacUs.toFixed(1)} µs)`);
+    const rounds = [];
+    for (let round = 1; round <= num('rounds'); round++) {
+      log(`(c) webhook intake, round ${round}`);
+      rounds.push(await runWebhookRound({
+        runtime, connections, durationSec: num('duration'), warmupSec: Number(values.warmup), log, crossdockFirst: round % 2 === 0,
+      }));
+    }
+    report.webhooks = summarizeWebhooks(rounds, signing);
+    log('(d) mapping throughput');
+    // No child is running any more: the mapping has the bench process's core to itself.
+    report.mapping = runMappingThroughput({ seconds: num('map-seconds'), warmupSec: 0.5, slices: 10, log });
   }
 } finally {
   cleanupAll();

@@ -26,28 +26,46 @@ export interface ClosedLoopOptions {
   url: string;
   connections: number;
   durationSec: number;
-  /** channelOrderId prefix, unique per run so no request is a duplicate. */
+  /** channelOrderId prefix, unique per run so no request is a duplicate (the default requests). */
   idPrefix: string;
+  /** Path of every request. @default /v1/orders */
+  path?: string;
+  /**
+   * The headers (beside Content-Length) and body of each next request. Default: the sample
+   * order with the next channelOrderId, as JSON.
+   */
+  nextRequest?: () => { headers: Record<string, string>; body: string | Buffer };
+}
+
+/** The default requests of a closed loop: `POST /v1/orders` of the sample order, a new id each. */
+function orderRequests(idPrefix: string): () => { headers: Record<string, string>; body: string } {
+  const bodies = orderBodies(idPrefix);
+  return () => ({ headers: { 'content-type': 'application/json' }, body: bodies.next() });
 }
 
 /**
  * Closed loop with autocannon: `connections` keep-alive connections each send the next order
- * as soon as the previous answer arrived, for `durationSec`. Every request carries a new
- * channelOrderId (autocannon's `setupRequest` with a counter). Latency is autocannon's (1 ms
+ * as soon as the previous answer arrived, for `durationSec`. Every request is built anew by
+ * autocannon's `setupRequest`: by default the sample order with a new channelOrderId, else
+ * whatever `nextRequest` gives (path, headers, body). Latency is autocannon's (1 ms
  * resolution, 2xx only).
  */
 export async function closedLoop(options: ClosedLoopOptions): Promise<LoadSummary> {
-  const bodies = orderBodies(options.idPrefix);
+  const path = options.path ?? '/v1/orders';
+  const next = options.nextRequest ?? orderRequests(options.idPrefix);
   const result = await autocannon({
-    url: `${options.url}/v1/orders`,
+    url: `${options.url}${path}`,
     connections: options.connections,
     duration: options.durationSec,
     timeout: 10,
     requests: [{
       method: 'POST',
-      path: '/v1/orders',
-      headers: { 'content-type': 'application/json' },
-      setupRequest: (req) => ({ ...req, body: bodies.next() }),
+      path,
+      setupRequest: (req) => {
+        const { headers, body } = next();
+        // A fresh headers object per request: autocannon writes Content-Length into it.
+        return { ...req, headers: { ...req.headers, ...headers }, body };
+      },
     }],
   });
   const accepted = result['2xx'];

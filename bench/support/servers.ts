@@ -144,18 +144,32 @@ async function getJson(url: string): Promise<unknown> {
   return response.json();
 }
 
-/** Sum of a Prometheus sample family, filtered by labels. */
-export async function readMetric(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+/** One Prometheus sample: its labels and value. */
+export interface MetricSample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Every sample of one metric name (a counter's or gauge's series, each with its labels). */
+export async function readMetricSamples(baseUrl: string, name: string): Promise<MetricSample[]> {
   const response = await fetch(`${baseUrl}/metrics`);
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
   const text = await response.text();
-  let sum = 0;
+  const samples: MetricSample[] = [];
   for (const line of text.split('\n')) {
     if (!line.startsWith(name) || (line[name.length] !== '{' && line[name.length] !== ' ')) continue;
     const match = /^([^{ ]+)(?:\{([^}]*)\})? (\S+)/.exec(line);
     if (!match) continue;
-    const found = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) sum += Number(match[3]);
+    const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    samples.push({ labels, value: Number(match[3]) });
   }
-  return sum;
+  return samples;
+}
+
+/** Sum of a Prometheus sample family, filtered by labels. */
+export async function readMetric(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const samples = await readMetricSamples(baseUrl, name);
+  return samples
+    .filter((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+    .reduce((sum, s) => sum + s.value, 0);
 }
