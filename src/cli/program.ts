@@ -4,6 +4,7 @@ import { registerSandboxErpCommand } from './sandbox-erp.js';
 import { registerConfigCommand } from './config-check.js';
 import { registerDeadLetterCommands } from './dead-letters.js';
 import { registerMapCommand } from './map.js';
+import { registerEdiCommands } from './edi.js';
 
 /** The `crossdock` command line: one file per command. */
 export function buildProgram(): Command {
@@ -15,5 +16,6 @@ export function buildProgram(): Command {
   registerConfigCommand(program);
   registerDeadLetterCommands(program);
   registerMapCommand(program);
+  registerEdiCommands(program);
   return program;
 }

@@ -78,3 +78,21 @@ describe('crossdock map', () => {
     expect(err).toMatch(/unknown channel etsy; known: .*shopify/);
   });
 });
+
+describe('crossdock edi parse', () => {
+  it('prints envelopes, groups, sets and segments with positions', async () => {
+    const { out, code } = await run('edi', 'parse', 'src/edi/x12/fixtures/850-star-colon-tilde.edi');
+    expect(code).toBe(0);
+    const { interchanges } = JSON.parse(out) as { interchanges: { isa: { controlNumber: string }; groups: { sets: { id: string; segments: { tag: string; position: { setIndex: number } }[] }[] }[] }[] };
+    const set = interchanges[0]!.groups[0]!.sets[0]!;
+    expect(set.id).toBe('850');
+    expect(set.segments[0]).toMatchObject({ tag: 'ST', position: { setIndex: 1 } });
+    expect(set.segments.at(-1)!.tag).toBe('SE');
+  });
+
+  it('names the control numbers and the segment of an envelope error, and exits 1', async () => {
+    const { err, code } = await run('edi', 'parse', 'src/edi/x12/fixtures/bad-se-count.edi');
+    expect(code).toBe(1);
+    expect(err).toMatch(/\[se\.count-mismatch\] interchange \d+, group \d+, set \d+ \(850\): SE01 says \d+ segments/);
+  });
+});
