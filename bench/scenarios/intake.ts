@@ -22,11 +22,13 @@ export interface IntakeOptions {
   log?: (line: string) => void;
 }
 
-/** crossdock in open loop at a fixed offered rate: the run the latency target is judged on. */
+/** crossdock in open loop at a fixed offered rate, beside the bare endpoint at the same rate (shown, not judged). */
 export interface OpenLoopResult {
   /** Orders per second offered: `INTAKE_TARGETS.ratio` × the bare endpoint's closed-loop rate in the same round. */
   offeredPerSec: number;
   result: PacedSummary;
+  /** The bare endpoint under the same schedule and generator: what the generator and the machine add alone. */
+  bare: PacedSummary;
   cpu: CpuUsage;
   /** The measured run on the monotonic clock, to cut a --cpu-prof profile to it. */
   window: SampleWindow;
@@ -49,13 +51,13 @@ export interface IntakeResult {
   /** crossdock accepted/s ÷ bare 2xx/s, closed loop. */
   ratio: number;
   targets: { ratio: number; p99Ms: number };
-  /** ratio: closed loop; p99: open loop, from schedule; noErrors: every crossdock run. */
+  /** ratio and p99: closed loop at `connections`, as the targets are stated; noErrors: every crossdock run. */
   met: { ratio: boolean; p99: boolean; noErrors: boolean };
 }
 
 /**
- * crossdock keeps ≥ 30 % of the bare endpoint's rate, and at an offered rate of 30 % of the
- * bare endpoint's rate answers 99 % of orders within 25 ms of their scheduled time.
+ * As the targets are stated: at 64 connections for 10 s (closed loop), crossdock keeps ≥ 30 % of
+ * the bare endpoint's rate with p99 ≤ 25 ms.
  */
 export const INTAKE_TARGETS = { ratio: 0.3, p99Ms: 25 } as const;
 
@@ -83,7 +85,8 @@ export async function runIntake(options: IntakeOptions): Promise<IntakeResult> {
   const offeredPerSec = Math.round(bare.result.acceptedPerSec * INTAKE_TARGETS.ratio);
   const openLoop = await measureCrossdockOpenLoop(options, offeredPerSec, tag, log);
   const p99 = openLoop.result.latencyFromScheduleMs.p99;
-  log(`intake: open loop at ${offeredPerSec}/s, crossdock accepted ${openLoop.result.acceptedPerSec.toFixed(0)}/s, p99 ${p99.toFixed(1)} ms from schedule`);
+  log(`intake: open loop at ${offeredPerSec}/s, crossdock accepted ${openLoop.result.acceptedPerSec.toFixed(0)}/s, p99 ${p99.toFixed(1)} ms from schedule ` +
+    `(bare at the same rate: p99 ${openLoop.bare.latencyFromScheduleMs.p99.toFixed(1)} ms)`);
 
   const { log: _log, ...shown } = options;
   return {
@@ -99,7 +102,7 @@ export async function runIntake(options: IntakeOptions): Promise<IntakeResult> {
     targets: { ...INTAKE_TARGETS },
     met: {
       ratio: ratio >= INTAKE_TARGETS.ratio,
-      p99: p99 <= INTAKE_TARGETS.p99Ms,
+      p99: crossdock.result.latencyMs.p99 <= INTAKE_TARGETS.p99Ms,
       noErrors: isClean(crossdock.result) && isClean(openLoop.result),
     },
   };
@@ -160,17 +163,28 @@ async function measureCrossdockClosedLoop(options: IntakeOptions, tag: string, l
  */
 async function measureCrossdockOpenLoop(options: IntakeOptions, offeredPerSec: number, tag: string, log: Log): Promise<OpenLoopResult> {
   const { connections, durationSec, warmupSec } = options;
+  const paced = (url: string, seconds: number, idPrefix: string) =>
+    pacedLoad({ url, ratePerSec: offeredPerSec, durationSec: seconds, connections, idPrefix });
+  // The same schedule against the bare endpoint first: its latency is what the generator (on the
+  // same cores) and the machine add by themselves, the floor crossdock's figure stands on.
+  log(`intake: bare endpoint, open loop at ${offeredPerSec}/s on ≤ ${connections} connections, ${warmupSec} s warm-up + ${durationSec} s`);
+  const bareServer = await startBare();
+  let bare: PacedSummary;
+  try {
+    if (warmupSec > 0) await paced(bareServer.url, warmupSec, `${tag}-bare-open-warm`);
+    bare = await paced(bareServer.url, durationSec, `${tag}-bare-open`);
+  } finally {
+    await bareServer.stop();
+  }
   log(`intake: crossdock, open loop at ${offeredPerSec} orders/s on ≤ ${connections} connections, ${warmupSec} s warm-up + ${durationSec} s`);
   return withCrossdock(options, async (crossdock, erp) => {
-    const paced = (seconds: number, idPrefix: string) =>
-      pacedLoad({ url: crossdock.url, ratePerSec: offeredPerSec, durationSec: seconds, connections, idPrefix });
     // Warm up at the rate that is then measured, so the measured run starts in the state it measures.
-    if (warmupSec > 0) await paced(warmupSec, `${tag}-open-warm`);
+    if (warmupSec > 0) await paced(crossdock.url, warmupSec, `${tag}-open-warm`);
     const meter = startCpuMeter(crossdockProcesses(crossdock, erp));
     const fromUs = monotonicUs();
-    const result = await paced(durationSec, `${tag}-open`);
+    const result = await paced(crossdock.url, durationSec, `${tag}-open`);
     const window: SampleWindow = { fromUs, toUs: monotonicUs() };
-    return { offeredPerSec, result, cpu: meter.stop(), window };
+    return { offeredPerSec, result, bare, cpu: meter.stop(), window };
   });
 }
 

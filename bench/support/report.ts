@@ -40,18 +40,19 @@ export function summarizeWebhooks(rounds: WebhookRoundResult[], signing: Webhook
 /** Scenario (a) over its rounds: each round's runs, and the headline figures the targets judge (medians over rounds). */
 export interface IntakeSummary {
   rounds: IntakeResult[];
-  /** Closed loop: crossdock accepted/s, bare 2xx/s, their ratio (judged), and crossdock's p50/p99 (shown, not judged). */
+  /** Closed loop at the target's connections: crossdock accepted/s, bare 2xx/s, their ratio and crossdock's p99 (judged). */
   crossdockPerSec: number;
   barePerSec: number;
   ratio: number;
   crossdockP50: number;
   crossdockP99: number;
-  /** Open loop: offered and accepted orders/s, and latency from schedule (p99 judged). */
+  /** Open loop: offered and accepted orders/s, and latency from schedule (shown, beside the bare endpoint's). */
   openLoopOfferedPerSec: number;
   openLoopAcceptedPerSec: number;
   openLoopP50: number;
   openLoopP99: number;
   openLoopP99_9: number;
+  openLoopBareP99: number;
   targets: IntakeResult['targets'];
   met: IntakeResult['met'];
 }
@@ -68,6 +69,7 @@ export function summarizeIntake(rounds: IntakeResult[]): IntakeSummary {
   const fromSchedule = (r: IntakeResult) => r.openLoop.result.latencyFromScheduleMs;
   const ratio = over((r) => r.ratio);
   const openLoopP99 = over((r) => fromSchedule(r).p99);
+  const crossdockP99 = over((r) => r.crossdock.latencyMs.p99);
   const targets = rounds[0]!.targets;
   return {
     rounds,
@@ -75,16 +77,17 @@ export function summarizeIntake(rounds: IntakeResult[]): IntakeSummary {
     barePerSec: over((r) => r.bare.acceptedPerSec),
     ratio,
     crossdockP50: over((r) => r.crossdock.latencyMs.p50),
-    crossdockP99: over((r) => r.crossdock.latencyMs.p99),
+    crossdockP99,
     openLoopOfferedPerSec: over((r) => r.openLoop.offeredPerSec),
     openLoopAcceptedPerSec: over((r) => r.openLoop.result.acceptedPerSec),
     openLoopP50: over((r) => fromSchedule(r).p50),
     openLoopP99,
     openLoopP99_9: over((r) => fromSchedule(r).p99_9),
+    openLoopBareP99: over((r) => r.openLoop.bare.latencyFromScheduleMs.p99),
     targets,
     met: {
       ratio: ratio >= targets.ratio,
-      p99: openLoopP99 <= targets.p99Ms,
+      p99: crossdockP99 <= targets.p99Ms,
       noErrors: rounds.every((r) => r.met.noErrors),
     },
   };
@@ -216,9 +219,8 @@ function intakeTargetRows(a: IntakeSummary): string[] {
   return [
     `| (a) intake | crossdock ≥ ${pct(a.targets.ratio)} of the bare endpoint's rate (closed loop, ${o.connections} connections) | ` +
       `${fmt(a.crossdockPerSec)} / ${fmt(a.barePerSec)} orders/s = ${pct(a.ratio)} | ${yes(a.met.ratio)} |`,
-    `| (a) intake | p99 ≤ ${a.targets.p99Ms} ms from schedule, open loop at ${pct(a.targets.ratio)} of the bare endpoint's rate | ` +
-      `${fmt(a.openLoopOfferedPerSec)} orders/s offered, ${fmt(a.openLoopAcceptedPerSec)}/s accepted: p99 ${ms(a.openLoopP99)} ms ` +
-      `(p50 ${ms(a.openLoopP50)} ms, p99.9 ${ms(a.openLoopP99_9)} ms) | ${yes(a.met.p99)} |`,
+    `| (a) intake | crossdock p99 ≤ ${a.targets.p99Ms} ms (closed loop, ${o.connections} connections) | ` +
+      `p99 ${ms(a.crossdockP99)} ms (p50 ${ms(a.crossdockP50)} ms) | ${yes(a.met.p99)} |`,
     `| (a) intake | no errors, no non-2xx | ${[...closed, ...open].join('; ')} | ${yes(a.met.noErrors)} |`,
   ];
 }
@@ -246,7 +248,7 @@ function renderIntake(a: IntakeSummary): string[] {
   out.push('### Closed loop: rate', '');
   out.push(
     `autocannon 8: ${o.connections} keep-alive connections each send the next request as soon as the previous answer arrives ` +
-      '(`requests[].setupRequest` with a counter for the ids). Latency is autocannon\'s (1 ms resolution), from send; shown, not judged.',
+      '(`requests[].setupRequest` with a counter for the ids). Latency is autocannon\'s (1 ms resolution), from send; crossdock\'s p99 here is the latency target.',
     '',
   );
   out.push('| server | round | orders/s (2xx) | p50 ms | p97.5 ms | p99 ms | p99.9 ms | max ms | 2xx | non-2xx | errors | server CPU ms per request | CPU cores during the run |');
@@ -276,13 +278,14 @@ function renderIntake(a: IntakeSummary): string[] {
     '',
   );
   out.push(whyOpenLoop(a), '');
-  out.push('| round | offered orders/s | accepted/s | accepted / scheduled | answered within | p50 ms | p97.5 ms | p99 ms | p99.9 ms | max ms | non-2xx | errors | CPU cores during the run |');
-  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  out.push('| round | offered orders/s | accepted/s | accepted / scheduled | answered within | p50 ms | p97.5 ms | p99 ms | p99.9 ms | max ms | non-2xx | errors | bare endpoint, same schedule: p50 / p99 ms | CPU cores during the run |');
+  out.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   a.rounds.forEach((r, i) => {
     const run = r.openLoop.result;
     const span = (run.finishedAt - run.startedAt) / 1000;
     out.push(`| ${i + 1} | ${r.openLoop.offeredPerSec} (${pct(a.targets.ratio)} of ${fmt(r.bare.acceptedPerSec)}) | ${fmt(run.acceptedPerSec)} | ` +
-      `${run.accepted} / ${run.scheduled} | ${fmt(span, 2)} s | ${latencyCells(run.latencyFromScheduleMs).join(' | ')} | ${run.non2xx} | ${run.errors} | ${cpuCell(r.openLoop.cpu)} |`);
+      `${run.accepted} / ${run.scheduled} | ${fmt(span, 2)} s | ${latencyCells(run.latencyFromScheduleMs).join(' | ')} | ${run.non2xx} | ${run.errors} | ` +
+      `${ms(r.openLoop.bare.latencyFromScheduleMs.p50)} / ${ms(r.openLoop.bare.latencyFromScheduleMs.p99)} | ${cpuCell(r.openLoop.cpu)} |`);
   });
   out.push('');
   out.push('Latency from schedule. p99 per second of the run (ms): ' +
@@ -291,19 +294,18 @@ function renderIntake(a: IntakeSummary): string[] {
   return out;
 }
 
-/** Why the latency target is judged at a fixed offered rate rather than in the closed loop, with this run's numbers. */
+/** What the open loop adds to the closed-loop figures, with this run's numbers. */
 function whyOpenLoop(a: IntakeSummary): string {
   const o = a.rounds[0]!.options;
   const cpuCount = a.rounds[0]!.cpu.bare.cpuCount;
   const generator = (pick: (r: IntakeResult) => CpuUsage) => fmt(median(a.rounds.map((r) => pick(r).processes.generator ?? Number.NaN)), 2);
-  return `**Why the latency target is judged here.** In a closed loop the mean latency is connections ÷ rate (Little's law): ` +
-    `at ${o.connections} connections and crossdock's ${fmt(a.crossdockPerSec)} orders/s the mean alone is ` +
-    `${fmt((o.connections / a.crossdockPerSec) * 1000, 1)} ms, and a p99 ≤ ${a.targets.p99Ms} ms needs more than ` +
-    `${fmt(o.connections / (a.targets.p99Ms / 1000))} orders/s with nearly constant latency. ` +
-    `The load generator runs on the same ${cpuCount} cores as the server (autocannon used ${generator((r) => r.cpu.bare)} cores ` +
-    `against the bare endpoint and ${generator((r) => r.cpu.crossdock)} against crossdock), so the closed-loop rate, and with it the ` +
-    'closed-loop latency, is set by the machine as well as by crossdock. ' +
-    'At a fixed offered rate, latency from the scheduled time measures how long crossdock keeps an order waiting, whatever the connection count.';
+  return `**Shown, not judged.** The targets are stated for ${o.connections} connections in a closed loop, and judged there. ` +
+    'A closed loop waits for each answer before sending the next, so a slow answer also slows what is offered; at a fixed ' +
+    'offered rate, latency from the scheduled time counts every wait. The generator shares the ' +
+    `${cpuCount} cores with the server (autocannon used ${generator((r) => r.cpu.bare)} cores against the bare endpoint and ` +
+    `${generator((r) => r.cpu.crossdock)} against crossdock; this node:http generator costs more per request), so the bare ` +
+    `endpoint is measured under the same schedule first: its p99 (median ${ms(a.openLoopBareP99)} ms) is what the generator and ` +
+    'the machine add by themselves.';
 }
 
 function renderWebhooks(c: WebhookSummary): string[] {
