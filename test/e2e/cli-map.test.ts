@@ -96,3 +96,47 @@ describe('crossdock edi parse', () => {
     expect(err).toMatch(/\[se\.count-mismatch\] interchange \d+, group \d+, set \d+ \(850\): SE01 says \d+ segments/);
   });
 });
+
+describe('crossdock edi map and ack', () => {
+  const profile = join(dir, 'buyerco.yaml');
+  writeFileSync(profile, ['partnerId: buyerco', 'customerAccount: C-100', 'items:', '  "VN:WID-100": SKU-1', '  "VN:WID-200": { sku: SKU-2, uom: EA }'].join('\n'));
+
+  it('maps an 850 to the canonical order through the partner profile', async () => {
+    const { out, code } = await run('edi', 'map', 'src/edi/x12/fixtures/850-star-colon-tilde.edi', '--profile', profile);
+    expect(code).toBe(0);
+    const [interchange] = JSON.parse(out) as { sets: { id: string; status: string; document: { kind: string; order: { channel: string; poNumber: string; customer: { accountId: string }; lines: { sku: string; quantity: number; unitPrice: string; lineId: string }[] } } }[] }[];
+    const set = interchange!.sets[0]!;
+    expect(set).toMatchObject({ id: '850', status: 'accepted', document: { kind: 'order' } });
+    expect(set.document.order).toMatchObject({ channel: 'buyerco', poNumber: 'PO-4521', customer: { accountId: 'C-100' } });
+    expect(set.document.order.lines.map((l) => [l.lineId, l.sku, l.quantity])).toEqual([['1', 'SKU-1', 6], ['2', 'SKU-2', 12]]);
+  });
+
+  it('prints a 997 accepting the group, addressed back to the sender', async () => {
+    const { out, code } = await run('edi', 'ack', 'src/edi/x12/fixtures/850-star-colon-tilde.edi', '--profile', profile);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ISA\*00\*.{10}\*00\*.{10}\*ZZ\*CROSSDOCK {6}\*ZZ\*BUYERCO {8}\*/);
+    expect(out).toContain('GS*FA*CROSSDOCK*BUYERCO*');
+    expect(out).toContain('AK1*PO*1~');
+    expect(out).toContain('AK2*850*0001~');
+    expect(out).toContain('AK5*A~');
+    expect(out).toContain('AK9*A*1*1*1~');
+  });
+
+  it('rejects only the set whose envelope is wrong in the 997, with the reason, and exits 1', async () => {
+    const { out: written, err, code } = await run('edi', 'ack', 'src/edi/x12/fixtures/bad-se-count.edi');
+    // Written with the partner's line ending after each segment.
+    const out = written.replaceAll('\n', '');
+    expect(code).toBe(1);
+    expect(out).toMatch(/AK2\*850\*0001~(AK3[^~]*~AK4[^~]*~)?AK5\*R\*4~/);
+    expect(out).toMatch(/AK2\*850\*0002~AK5\*A~/);
+    expect(out).toMatch(/AK9\*P\*2\*2\*1~/);
+    expect(err).toContain('se.count-mismatch');
+  });
+
+  it('answers an interchange that is broken as a whole with a TA1 that says why', async () => {
+    const { out, code } = await run('edi', 'ack', 'src/edi/x12/fixtures/bad-iea.edi');
+    expect(code).toBe(1);
+    expect(out).toMatch(/TA1\*\d{9}\*\d{6}\*\d{4}\*R\*0(01|21)~/);
+    expect(out).not.toContain('AK1');
+  });
+});
