@@ -11,11 +11,10 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /**
- * The shared scripts that start a real OpenSSH server (`start.sh DIR PORT`, `stop.sh DIR`);
- * `CROSSDOCK_TEST_SFTP_SCRIPTS` points elsewhere when the checkout is laid out differently.
+ * The script that starts a real OpenSSH server (`start.sh DIR PORT`), kept beside this file;
+ * `CROSSDOCK_TEST_SFTP_SCRIPTS` points to another folder with a `start.sh` of the same contract.
  */
-const SCRIPTS = process.env.CROSSDOCK_TEST_SFTP_SCRIPTS
-  ?? resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'sftp');
+const SCRIPTS = process.env.CROSSDOCK_TEST_SFTP_SCRIPTS ?? resolve(dirname(fileURLToPath(import.meta.url)), 'sftp');
 const SSHD = '/usr/sbin/sshd';
 /** The folders every EDI test uses, created under `root/`. */
 export const SFTP_TEST_FOLDERS = ['inbound', 'outbound', 'processed', 'rejected'] as const;
