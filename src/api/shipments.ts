@@ -1,8 +1,7 @@
 import Type from 'typebox';
 import { ShipmentSubmission } from '../canonical/shipment.js';
-import { SHIPMENT_PUBLISH_QUEUE } from '../channels/jobs.js';
+import { acceptShipment } from '../channels/shipment-intake.js';
 import { CrossdockError } from '../errors/crossdock-error.js';
-import { newId } from '../lib/ids.js';
 import { sendProblem } from './problem.js';
 import { ProblemSchema } from './schemas-common.js';
 import type { HttpServer } from './server.js';
@@ -29,17 +28,8 @@ export async function shipmentRoutes(app: HttpServer, deps: ApiDeps): Promise<vo
     const shipment = request.body;
     const order = await deps.store.getOrder(shipment.orderId);
     if (!order) return sendProblem(reply, new CrossdockError('request.not-found', `no order ${shipment.orderId}`));
-    const now = deps.clock.now();
-    const result = await deps.store.recordInbound({
-      messageId: newId('msg', now), correlationId: request.correlationId, source: 'api', kind: 'shipment',
-      subjectId: order.id, channelRef: shipment.shipmentId, sourceTimestamp: shipment.shippedAt,
-      raw: request.rawBody ?? JSON.stringify(shipment), canonical: shipment, status: 'accepted',
-      idempotencyKey: `shipment:${order.id}:${shipment.shipmentId}`,
-      job: {
-        id: newId('job', now), queue: SHIPMENT_PUBLISH_QUEUE, payload: { orderId: order.id }, correlationId: request.correlationId,
-        runAt: now, maxAttempts: deps.maxAttempts, now,
-      },
-      now,
+    const result = await acceptShipment(deps, { ...shipment, orderId: order.id }, {
+      source: 'api', raw: request.rawBody ?? JSON.stringify(shipment), correlationId: request.correlationId, now: deps.clock.now(),
     });
     const duplicate = result.outcome === 'duplicate';
     if (!duplicate) deps.notifyWork();

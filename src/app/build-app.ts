@@ -27,7 +27,11 @@ import { buildChannelInstances } from '../channels/instances.js';
 import {
   availabilityPublishHandler, channelDeliveryHandler, channelDocumentHandler, channelPollHandler, shipmentPublishHandler,
 } from '../channels/jobs.js';
-import { startPollScheduler } from '../channels/poll-scheduler.js';
+import { startPeriodicJobs, type PeriodicJob } from '../worker/periodic-jobs.js';
+import { CHANNEL_POLL_QUEUE } from '../channels/jobs.js';
+import { ediRoutes } from '../api/edi.js';
+import { buildEdiPartners } from '../edi/partners.js';
+import { EDI_POLL_QUEUE, ediPollHandler, ediReceiveHandler, ediSendHandler, type EdiDeps } from '../edi/runtime.js';
 import type { ChannelType } from '../channels/types.js';
 import { createOrderReviseHandler } from '../flows/order/revise.js';
 
@@ -76,10 +80,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const channels = buildChannelInstances(config.channels, options.channelTypes ?? CHANNEL_TYPES, (instance) =>
     channelDeps(instance, { policies, clock, logger: log, ...(options.fetch ? { fetch: options.fetch } : {}) }));
   const deps: ApiDeps = { store, clock, metrics, maxAttempts: config.worker.maxAttempts, notifyWork, channels };
+  const edi: EdiDeps = {
+    store, clock, metrics, maxAttempts: config.worker.maxAttempts, notifyWork,
+    partners: buildEdiPartners(config.edi.partners, policies), identity: config.edi.identity,
+  };
   await orderRoutes(http, deps);
   await shipmentRoutes(http, deps);
   await availabilityRoutes(http, deps);
   await channelWebhookRoutes(http, deps);
+  await ediRoutes(http, edi);
   await messageRoutes(http, deps);
   await deadLetterRoutes(http, deps);
   await schemaRoutes(http);
@@ -97,6 +106,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   let started = false;
   let polls: { stop(): void } | undefined;
+  /** Channel polls and EDI folder polls: one job per source and interval across all processes. */
+  const periodicJobs = (): PeriodicJob[] => [
+    ...[...channels.values()].filter((c) => c.connector.polling).map((c) => ({
+      name: `poll:${c.id}`, queue: CHANNEL_POLL_QUEUE, payload: { instance: c.id }, intervalMs: c.config.pollIntervalSeconds * 1000,
+    })),
+    ...[...edi.partners.values()].filter((p) => p.transport).map((p) => ({
+      name: `edi-poll:${p.id}`, queue: EDI_POLL_QUEUE, payload: { partner: p.id }, intervalMs: p.settings.pollIntervalSeconds * 1000,
+    })),
+  ];
   return {
     config, http, store, metrics, policies,
     worker: () => worker,
@@ -117,12 +135,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             channelPollHandler(channelJobs),
             shipmentPublishHandler(channelJobs),
             availabilityPublishHandler(channelJobs),
+            ediReceiveHandler(edi),
+            ediSendHandler(edi),
+            ediPollHandler(edi),
           ],
         },
         config.worker,
       );
       worker.start();
-      polls = startPollScheduler({ store, clock, logger: log, instances: channels, maxAttempts: config.worker.maxAttempts, notifyWork });
+      polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobs() });
       started = true;
       log.info({ url: baseUrl, store: store.dialect, erp: erp.description }, 'crossdock started');
       return baseUrl;
@@ -135,6 +156,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await http.close();
       await erp?.close();
       for (const channel of channels.values()) await channel.connector.close?.();
+      for (const partner of edi.partners.values()) await partner.transport?.close();
       await sandbox?.close();
       await store.close();
     },

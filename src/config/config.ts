@@ -15,6 +15,29 @@ export interface Config {
   worker: { concurrency: number; leaseMs: number; pollMs: number; maxAttempts: number; backoffMs: number; maxBackoffMs: number };
   log: { level: string };
   channels: ChannelInstanceSettings[];
+  edi: EdiSettings;
+}
+
+export interface EdiSettings {
+  identity: { isaQualifier: string; isaId: string; gsId: string };
+  partners: EdiPartnerSettings[];
+}
+
+/** A trading partner as configured, with defaults applied and `env:NAME` strings read. */
+export interface EdiPartnerSettings {
+  id: string;
+  isaQualifier: string;
+  isaId: string;
+  gsId: string;
+  version: '004010' | '005010';
+  usage: 'P' | 'T';
+  delimiters: { element: string; component: string; segment: string; repetition?: string; lineEnding: '' | '\n' | '\r\n' };
+  send997: boolean;
+  ackWindowHours: number;
+  httpToken: string | undefined;
+  pollIntervalSeconds: number;
+  transport: Record<string, unknown> | undefined;
+  mapping: Record<string, unknown>;
 }
 
 /** A channel instance as configured, with `env:NAME` settings read from the environment. */
@@ -103,7 +126,35 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
     },
     log: { level: fromEnv('CROSSDOCK_LOG_LEVEL') ?? file.log?.level ?? 'info' },
     channels: resolveChannels(file.channels ?? [], env),
+    edi: resolveEdi(file.edi, env),
   };
+}
+
+function resolveEdi(edi: ConfigFile['edi'], env: NodeJS.ProcessEnv): EdiSettings {
+  const identity = edi?.identity ?? { isaQualifier: 'ZZ', isaId: 'CROSSDOCK' };
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const partners = (edi?.partners ?? []).map((p, i): EdiPartnerSettings => {
+    if (seen.has(p.id)) problems.push(`/edi/partners/${i}/id: ${p.id} is used by another partner`);
+    seen.add(p.id);
+    const version = p.version ?? '004010';
+    return {
+      id: p.id, isaQualifier: p.isaQualifier, isaId: p.isaId, gsId: p.gsId ?? p.isaId, version, usage: p.usage ?? 'P',
+      delimiters: {
+        element: p.delimiters?.element ?? '*', component: p.delimiters?.component ?? ':', segment: p.delimiters?.segment ?? '~',
+        ...(p.delimiters?.repetition ?? (version === '005010' ? '^' : undefined) ? { repetition: p.delimiters?.repetition ?? '^' } : {}),
+        lineEnding: p.delimiters?.lineEnding ?? '\n',
+      },
+      send997: p.send997 ?? true,
+      ackWindowHours: p.ackWindowHours ?? 24,
+      httpToken: p.httpToken === undefined ? undefined : (resolveEnvReferences(p.httpToken, `/edi/partners/${i}/httpToken`, env, problems) as string),
+      pollIntervalSeconds: p.pollIntervalSeconds ?? 60,
+      transport: p.transport === undefined ? undefined : (resolveEnvReferences(p.transport, `/edi/partners/${i}/transport`, env, problems) as Record<string, unknown>),
+      mapping: p.mapping ?? {},
+    };
+  });
+  if (problems.length > 0) throw new ConfigError('the EDI configuration is not valid', problems);
+  return { identity: { ...identity, gsId: identity.gsId ?? identity.isaId }, partners };
 }
 
 function resolveChannels(channels: NonNullable<ConfigFile['channels']>, env: NodeJS.ProcessEnv): ChannelInstanceSettings[] {

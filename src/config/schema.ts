@@ -41,6 +41,35 @@ const ChannelInstance = Type.Object(
   { additionalProperties: false },
 );
 
+const EdiPartner = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{0,63}$', description: "Partner id: the channel name of the partner's orders, in metrics and in `POST /edi/{id}`" }),
+    isaQualifier: Type.String({ minLength: 2, maxLength: 2, description: "The partner's ISA05/ISA07 qualifier (ZZ mutually defined, 01 DUNS, 12 phone …)" }),
+    isaId: Type.String({ minLength: 1, maxLength: 15, description: "The partner's ISA06/ISA08 id (without padding)" }),
+    gsId: Type.Optional(Type.String({ minLength: 2, maxLength: 15, description: "The partner's GS02/GS03 application code. @default isaId" })),
+    version: Type.Optional(StringEnum(['004010', '005010'] as const, 'X12 version crossdock writes to this partner. @default 004010')),
+    usage: Type.Optional(StringEnum(['P', 'T'] as const, 'ISA15 crossdock writes: P production, T test. @default P')),
+    delimiters: Type.Optional(Type.Object({
+      element: Type.String({ minLength: 1, maxLength: 1 }),
+      component: Type.String({ minLength: 1, maxLength: 1 }),
+      segment: Type.String({ minLength: 1, maxLength: 1 }),
+      repetition: Type.Optional(Type.String({ minLength: 1, maxLength: 1 })),
+      lineEnding: Type.Optional(StringEnum(['', '\n', '\r\n'] as const, 'After each segment')),
+    }, { additionalProperties: false, description: 'Delimiters crossdock writes with. @default * : ~ (and ^ in 005010), a newline after each segment' })),
+    send997: Type.Optional(Type.Boolean({ description: 'Acknowledge every group received with a 997. @default true' })),
+    ackWindowHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'How long the partner has to acknowledge what crossdock sends before it is an exception. @default 24' })),
+    httpToken: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token the partner sends to `POST /edi/{id}` (use env:NAME); absent: HTTP upload is off for this partner' })),
+    pollIntervalSeconds: Type.Optional(Type.Integer({ minimum: 1, description: "How often the partner's inbound folder is polled. @default 60" })),
+    transport: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+      description: '`type: sftp` (host, port, username, privateKey, hostKey, folders …) or `type: directory` (folders on a local or shared drive); see docs/edi.md',
+    })),
+    mapping: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {
+      description: 'Item cross-references by qualifier, unit conversions, ship-to locations, customer account, defaults (src/edi/sets/partner-profile.ts)',
+    })),
+  },
+  { additionalProperties: false },
+);
+
 /** crossdock's configuration file (YAML). Every field is optional: no file means embedded defaults. */
 export const ConfigSchema = Type.Object(
   {
@@ -60,6 +89,14 @@ export const ConfigSchema = Type.Object(
       knobs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Sandbox ERP knobs (latency, errors, rate cap, outages)' })),
     }, { additionalProperties: false })),
     protection: Type.Optional(Type.Record(Type.String(), Protection, { description: 'Protection policy per target (erp, a channel instance id, …)' })),
+    edi: Type.Optional(Type.Object({
+      identity: Type.Object({
+        isaQualifier: Type.String({ minLength: 2, maxLength: 2, description: "crossdock's (the distributor's) ISA qualifier" }),
+        isaId: Type.String({ minLength: 1, maxLength: 15, description: "crossdock's ISA id" }),
+        gsId: Type.Optional(Type.String({ minLength: 2, maxLength: 15, description: '@default isaId' })),
+      }, { additionalProperties: false }),
+      partners: Type.Array(EdiPartner, { description: 'Trading partners, each with its identifiers, delimiters, transport and cross-references' }),
+    }, { additionalProperties: false, description: 'EDI X12 trading partners' })),
     channels: Type.Optional(Type.Array(ChannelInstance, { description: 'Sales channel instances: each with its own credentials, settings and cross-references' })),
     worker: Type.Optional(Type.Object({
       concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Jobs run at once per process. @default 32' })),

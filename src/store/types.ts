@@ -145,6 +145,8 @@ export type AcceptOrderVersionResult =
 
 export interface InboundRecordInput {
   messageId: string;
+  /** @default inbound. `outbound` journals a document crossdock produced (an EDI 997) the same way. */
+  direction?: 'inbound' | 'outbound';
   correlationId: string;
   /** Where it came from: a channel instance, `api`, a trading partner. */
   source: string;

@@ -106,6 +106,12 @@ export function storeChannelSuite(name: string, open: () => Promise<{ store: Sto
         expect(new Set(results.map((r) => r.messageId)).size).toBe(1);
       });
 
+      it('journals a document crossdock produced as outbound', async () => {
+        const { job: _job, ...rest } = delivery('9');
+        await store.recordInbound({ ...rest, direction: 'outbound', kind: 'edi-out', idempotencyKey: 'edi-ack:acme:000000905' });
+        expect(await store.getMessage('msg_9')).toMatchObject({ direction: 'outbound', kind: 'edi-out' });
+      });
+
       it('journals a rejected document with its error and no job', async () => {
         const error = toErrorRecord(new CrossdockError('webhook.signature-invalid', 'X-Shopify-Hmac-Sha256 does not match'));
         const { job: _job, ...rest } = delivery('1');

@@ -104,10 +104,10 @@ async function inboundWithin(client: pg.PoolClient, input: InboundRecordInput): 
   await client.query(
     `INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, source_ts,
                            status, raw, canonical, received_at, updated_at)
-     VALUES ($1, $2, 'inbound', $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
+     VALUES ($1, $2, $12, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $11)`,
     [
       input.messageId, input.correlationId, input.source, input.kind, input.subjectId ?? null, input.channelRef ?? null,
-      input.sourceTimestamp ?? null, input.status, input.raw, jsonParam(input.canonical), n,
+      input.sourceTimestamp ?? null, input.status, input.raw, jsonParam(input.canonical), n, input.direction ?? 'inbound',
     ],
   );
   await appendEvent(client, {

@@ -77,8 +77,8 @@ export function recordInbound(db: Database.Database, input: InboundRecordInput):
   }
   const n = input.now;
   sql(db, `INSERT INTO messages (id, correlation_id, direction, source, kind, subject_id, channel_ref, source_ts, status, raw, canonical, received_at, updated_at)
-           VALUES (?, ?, 'inbound', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-    .run(input.messageId, input.correlationId, input.source, input.kind, input.subjectId ?? null, input.channelRef ?? null,
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    .run(input.messageId, input.correlationId, input.direction ?? 'inbound', input.source, input.kind, input.subjectId ?? null, input.channelRef ?? null,
       input.sourceTimestamp ?? null, input.status, input.raw, toJson(input.canonical), n, n);
   appendEvent(db, {
     messageId: input.messageId, at: n, step: input.status === 'rejected' ? 'rejected' : 'received',
