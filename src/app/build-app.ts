@@ -30,6 +30,11 @@ import {
 import { startPeriodicJobs, type PeriodicJob } from '../worker/periodic-jobs.js';
 import { CHANNEL_POLL_QUEUE } from '../channels/jobs.js';
 import { ediRoutes } from '../api/edi.js';
+import { invoiceRoutes } from '../api/invoices.js';
+import { ediOrderEventDispatcher, ediOrderEventHandler } from '../edi/order-events.js';
+import { ediShipmentSink, queueInvoice810 } from '../edi/outbound.js';
+import { startOutboxRelay } from '../events/outbox-relay.js';
+import { invoicePublishHandler } from '../flows/invoice.js';
 import { buildEdiPartners } from '../edi/partners.js';
 import { EDI_POLL_QUEUE, ediPollHandler, ediReceiveHandler, ediSendHandler, type EdiDeps } from '../edi/runtime.js';
 import type { ChannelType } from '../channels/types.js';
@@ -86,6 +91,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   };
   await orderRoutes(http, deps);
   await shipmentRoutes(http, deps);
+  await invoiceRoutes(http, deps);
   await availabilityRoutes(http, deps);
   await channelWebhookRoutes(http, deps);
   await ediRoutes(http, edi);
@@ -106,6 +112,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   let started = false;
   let polls: { stop(): void } | undefined;
+  let relay: { stop(): void } | undefined;
   /** Channel polls and EDI folder polls: one job per source and interval across all processes. */
   const periodicJobs = (): PeriodicJob[] => [
     ...[...channels.values()].filter((c) => c.connector.polling).map((c) => ({
@@ -123,7 +130,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const address = http.server.address() as AddressInfo;
       const baseUrl = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${address.port}`;
       erp = attachErp.connect(config, { baseUrl, policies, clock, sandbox });
-      const channelJobs = { store, clock, metrics, maxAttempts: config.worker.maxAttempts, instances: channels, notifyWork, logger: log };
+      const channelJobs = {
+        store, clock, metrics, maxAttempts: config.worker.maxAttempts, instances: channels, notifyWork, logger: log,
+        otherShipmentSink: (channel: string) => { const partner = edi.partners.get(channel); return partner ? ediShipmentSink(edi, partner) : undefined; },
+      };
       worker = new Worker(
         {
           store, clock, logger: log, metrics,
@@ -138,12 +148,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             ediReceiveHandler(edi),
             ediSendHandler(edi),
             ediPollHandler(edi),
+            ediOrderEventHandler(edi),
+            invoicePublishHandler({
+              store, clock,
+              publish: async (record, order, invoice, correlationId) => {
+                const partner = edi.partners.get(record.channel);
+                if (!partner) return undefined;
+                const queued = await queueInvoice810(edi, partner, invoice, order, correlationId);
+                return { system: `edi:${partner.id}`, id: queued.messageId, number: queued.interchangeControlNumber };
+              },
+            }),
           ],
         },
         config.worker,
       );
       worker.start();
       polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobs() });
+      if (edi.partners.size > 0) relay = startOutboxRelay({ name: 'edi', store, clock, logger: log, dispatch: ediOrderEventDispatcher(edi) });
       started = true;
       log.info({ url: baseUrl, store: store.dialect, erp: erp.description }, 'crossdock started');
       return baseUrl;
@@ -152,6 +173,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       // Stop taking work first, then drain the worker, then close the server it may still use.
       stopping = true;
       polls?.stop();
+      relay?.stop();
       if (started) await worker?.stop();
       await http.close();
       await erp?.close();

@@ -11,7 +11,7 @@ import type { JobContext, JobHandler } from '../worker/types.js';
 import { intakeChannelDocument, type DocumentIntakeDeps } from './document-intake.js';
 import type { ChannelInstance } from './instances.js';
 import { recordShipmentOnOrder } from './shipment-state.js';
-import type { ChannelOrderDocument } from './types.js';
+import type { ChannelOrderDocument, ShipmentSink } from './types.js';
 
 export const CHANNEL_DELIVERY_QUEUE = 'channel.delivery';
 export const CHANNEL_POLL_QUEUE = 'channel.poll';
@@ -21,6 +21,8 @@ export const AVAILABILITY_PUBLISH_QUEUE = 'availability.publish';
 
 export interface ChannelJobDeps extends DocumentIntakeDeps {
   instances: ReadonlyMap<string, ChannelInstance>;
+  /** Shipment sinks of sources that are not channel instances (an EDI partner's 856). */
+  otherShipmentSink?: (channel: string) => ShipmentSink | undefined;
   logger?: Logger;
 }
 
@@ -169,7 +171,7 @@ export function shipmentPublishHandler(deps: ChannelJobDeps): JobHandler {
       if (!record) throw new CrossdockError('request.not-found', `shipment ${shipment.shipmentId} names unknown order ${shipment.orderId}`);
       const order = parseOrder(record.canonical);
       const instance = deps.instances.get(record.channel);
-      const sink = instance?.connector.shipments;
+      const sink = instance?.connector.shipments ?? deps.otherShipmentSink?.(record.channel);
       const at = () => deps.clock.now();
       if (order.fulfilledBy === 'channel') {
         await deps.store.appendEvent({ messageId: message.id, at: at(), step: 'shipment.skipped', outcome: 'info', detail: { why: 'the channel fulfils this order itself' } });

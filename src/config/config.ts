@@ -35,6 +35,8 @@ export interface EdiPartnerSettings {
   send997: boolean;
   ackWindowHours: number;
   httpToken: string | undefined;
+  /** Channels whose posted orders this partner (a 3PL) ships, each with a 940. */
+  fulfils: string[];
   pollIntervalSeconds: number;
   transport: Record<string, unknown> | undefined;
   mapping: Record<string, unknown>;
@@ -148,6 +150,7 @@ function resolveEdi(edi: ConfigFile['edi'], env: NodeJS.ProcessEnv): EdiSettings
       send997: p.send997 ?? true,
       ackWindowHours: p.ackWindowHours ?? 24,
       httpToken: p.httpToken === undefined ? undefined : (resolveEnvReferences(p.httpToken, `/edi/partners/${i}/httpToken`, env, problems) as string),
+      fulfils: p.fulfils ?? [],
       pollIntervalSeconds: p.pollIntervalSeconds ?? 60,
       transport: p.transport === undefined ? undefined : (resolveEnvReferences(p.transport, `/edi/partners/${i}/transport`, env, problems) as Record<string, unknown>),
       mapping: p.mapping ?? {},

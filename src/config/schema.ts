@@ -58,6 +58,7 @@ const EdiPartner = Type.Object(
     }, { additionalProperties: false, description: 'Delimiters crossdock writes with. @default * : ~ (and ^ in 005010), a newline after each segment' })),
     send997: Type.Optional(Type.Boolean({ description: 'Acknowledge every group received with a 997. @default true' })),
     ackWindowHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'How long the partner has to acknowledge what crossdock sends before it is an exception. @default 24' })),
+    fulfils: Type.Optional(Type.Array(Type.String(), { description: 'For a 3PL: the channels (instance or partner ids) whose orders it ships; each order posted to the ERP gets a 940' })),
     httpToken: Type.Optional(Type.String({ minLength: 16, description: 'Bearer token the partner sends to `POST /edi/{id}` (use env:NAME); absent: HTTP upload is off for this partner' })),
     pollIntervalSeconds: Type.Optional(Type.Integer({ minimum: 1, description: "How often the partner's inbound folder is polled. @default 60" })),
     transport: Type.Optional(Type.Record(Type.String(), Type.Unknown(), {

@@ -179,9 +179,11 @@ async function applySet(
       return undefined;
     }
     case 'shipment': {
-      const order = await deps.store.getOrder(document.shipment.orderId);
+      // W0602 quotes the 940's depositor order number: the order the 940 was sent for.
+      const orderId = (await orderFor940(deps.store, partner.id, document.shipment.orderId)) ?? document.shipment.orderId;
+      const order = await deps.store.getOrder(orderId);
       if (!order) return { segmentTag: 'W06', segmentPosition: 2, segmentCode: '8', elementPosition: 2, value: document.shipment.orderId, message: `945 names order ${document.shipment.orderId}, which crossdock does not know` };
-      await acceptShipment(deps, document.shipment, { source: partner.id, raw: text, correlationId, now });
+      await acceptShipment(deps, { ...document.shipment, orderId }, { source: partner.id, raw: text, correlationId, now });
       deps.notifyWork?.();
       return undefined;
     }
@@ -207,6 +209,12 @@ const ACK_STATUS: Record<string, Exclude<GroupAckStatus, 'pending'>> = { A: 'acc
 function gsTime(date: string, time: string): string {
   const t = time.padEnd(6, '0');
   return `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${t.slice(0, 2)}:${t.slice(2, 4)}:${t.slice(4, 6)}Z`;
+}
+
+/** The order a 940 with this depositor order number was sent to `partner` for. */
+async function orderFor940(store: Store, partner: string, depositorNumber: string): Promise<string | undefined> {
+  const page = await store.searchMessages({ text: depositorNumber, channel: partner, limit: 10 });
+  return page.items.find((m) => m.kind === 'edi-940' && m.subjectId)?.subjectId ?? undefined;
 }
 
 async function findOrder(store: Store, channel: string, poNumber: string): Promise<Order | undefined> {
@@ -249,7 +257,7 @@ async function queueAcknowledgment(deps: EdiDeps, partner: EdiPartner, interchan
   deps.notifyWork?.();
 }
 
-function partnerDelimiters(partner: EdiPartner): Delimiters {
+export function partnerDelimiters(partner: EdiPartner): Delimiters {
   const d = partner.settings.delimiters;
   return { element: d.element, component: d.component, segment: d.segment, lineEnding: d.lineEnding, ...(d.repetition ? { repetition: d.repetition } : {}) };
 }

@@ -49,3 +49,19 @@ describe('856 ship notice from a shipment and its order', () => {
     expect(render(shipmentToX12ShipNotice({ shipment: extra, order, withCtt: false }, ctx4010))).toContain('LIN**VN*SKU-NEW~\nSN1**2*EA');
   });
 });
+
+describe('856 with lines outside every package', () => {
+  it('lists them as items under the order, so the notice covers the whole shipment', () => {
+    const order = { channel: 'acme-retail', channelOrderId: 'PO-1', poNumber: 'PO-1', orderedAt: '2026-11-20T00:00:00Z', currency: 'USD',
+      customer: { accountId: 'C-1' }, shipTo: { name: 'A', line1: '1 St', city: 'X', country: 'US' }, payment: { status: 'on_account' as const },
+      lines: [{ lineId: '1', sku: 'SKU-1', quantity: 6, uom: 'EA', unitPrice: '1.00' }, { lineId: '2', sku: 'SKU-2', quantity: 12, uom: 'EA', unitPrice: '1.00' }] };
+    const shipment = { orderId: 'o', shipmentId: 'S1', shippedAt: '2026-11-20T10:00:00Z', carrier: 'UPS', tracking: [],
+      lines: [{ lineId: '1', sku: 'SKU-1', quantity: 6 }, { lineId: '2', sku: 'SKU-2', quantity: 12 }],
+      packages: [{ trackingNumber: '1Z1', lines: [{ lineId: '1', sku: 'SKU-1', quantity: 6 }] }] };
+    const segments = shipmentToX12ShipNotice({ shipment, order }, ctx4010);
+    const hl = segments.filter((s) => s.tag === 'HL').map((s) => s.elements.slice(0, 3));
+    expect(hl).toEqual([['1', undefined, 'S'], ['2', '1', 'O'], ['3', '2', 'P'], ['4', '3', 'I'], ['5', '2', 'I']]);
+    expect(segments.filter((s) => s.tag === 'SN1').map((s) => s.elements[1])).toEqual(['6', '12']);
+    expect(segments.find((s) => s.tag === 'CTT')?.elements).toEqual(['5', '18']);
+  });
+});

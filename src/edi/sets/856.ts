@@ -70,9 +70,24 @@ export function shipmentToX12ShipNotice(input: ShipNoticeInput, ctx: SetContext)
       out.push(...packLevel(pack));
       for (const line of pack.lines) item(packHl, line);
     }
+    // Lines the packages do not cover (a 945 line with no carton, loose freight) still ship:
+    // they are items directly under the order, so the 856 accounts for the whole shipment.
+    for (const line of unpacked(shipment.lines, packs)) item(orderHl, line);
   }
   if (input.withCtt !== false) out.push(seg('CTT', String(hl), hashTotal(quantities)));
   return out;
+}
+
+/** The quantity of each shipment line that no package holds. */
+function unpacked(lines: readonly ShipmentLine[], packs: readonly ShipmentPackage[]): ShipmentLine[] {
+  const key = (l: ShipmentLine) => l.lineId ?? `sku:${l.sku}`;
+  const packed = new Map<string, number>();
+  for (const pack of packs) for (const l of pack.lines) packed.set(key(l), (packed.get(key(l)) ?? 0) + l.quantity);
+  return lines.flatMap((l) => {
+    const rest = l.quantity - (packed.get(key(l)) ?? 0);
+    packed.set(key(l), Math.max(0, (packed.get(key(l)) ?? 0) - l.quantity));
+    return rest > 0 ? [{ ...l, quantity: rest }] : [];
+  });
 }
 
 function shipmentLevel(shipment: ShipmentSubmission, packs: readonly ShipmentPackage[]): OutSegment[] {
