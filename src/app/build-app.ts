@@ -32,6 +32,7 @@ import { CHANNEL_POLL_QUEUE } from '../channels/jobs.js';
 import { ediRoutes } from '../api/edi.js';
 import { invoiceRoutes } from '../api/invoices.js';
 import { ediOrderEventDispatcher, ediOrderEventHandler } from '../edi/order-events.js';
+import { EDI_OVERDUE_SCAN_QUEUE, ediAckOverdueHandler, ediOverdueScanHandler } from '../edi/overdue.js';
 import { ediShipmentSink, queueInvoice810 } from '../edi/outbound.js';
 import { startOutboxRelay } from '../events/outbox-relay.js';
 import { invoicePublishHandler } from '../flows/invoice.js';
@@ -121,6 +122,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...[...edi.partners.values()].filter((p) => p.transport).map((p) => ({
       name: `edi-poll:${p.id}`, queue: EDI_POLL_QUEUE, payload: { partner: p.id }, intervalMs: p.settings.pollIntervalSeconds * 1000,
     })),
+    // Missing 997s are looked for every minute: the windows are hours.
+    ...(edi.partners.size > 0 ? [{ name: 'edi-overdue-scan', queue: EDI_OVERDUE_SCAN_QUEUE, payload: {}, intervalMs: 60_000 }] : []),
   ];
   return {
     config, http, store, metrics, policies,
@@ -149,6 +152,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             ediSendHandler(edi),
             ediPollHandler(edi),
             ediOrderEventHandler(edi),
+            ediOverdueScanHandler(edi),
+            ediAckOverdueHandler(),
             invoicePublishHandler({
               store, clock,
               publish: async (record, order, invoice, correlationId) => {

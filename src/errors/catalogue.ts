@@ -107,6 +107,10 @@ export const ERRORS = {
     kind: 'transient', status: 503, title: 'Calls to the target are paused by its circuit breaker',
     action: 'Nothing to do: work waits and resumes when probe calls succeed. Check the target if it stays open.',
   },
+  'edi.ack-overdue': {
+    kind: 'business', status: 409, title: 'A trading partner has not acknowledged a document in time',
+    action: 'Check with the partner that the file arrived (the interchange and group control numbers are in the detail); resend it from the journal or close the exception.',
+  },
   'order.changed-after-post': {
     kind: 'business', status: 409, title: 'The channel changed or cancelled an order already in the ERP',
     action: 'Apply the change (or the cancellation) to the sales order in the ERP, then discard this dead letter; the new version is in the order timeline.',
