@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { runMappingThroughput, runWebhookRound, webhookSigningCost } from './scenarios/channels.js';
 import { runErpProtection } from './scenarios/erp-protection.js';
 import { runIntake } from './scenarios/intake.js';
+import { runEdiParse } from './scenarios/edi-parse.js';
 import { cleanupAll, installCleanupHandlers, REPO_ROOT } from './support/children.js';
 import { formatRanking, rankProfile } from './support/profile.js';
 import { renderReport, summarizeIntake, summarizeWebhooks, type BenchReport } from './support/report.js';
@@ -18,9 +19,10 @@ import { machineInfo } from './support/stats.js';
  *   (b) ERP protection: a burst at 20× the sandbox ERP's rate cap;
  *   (c) webhook intake: Shopify orders/create of 50 lines to crossdock and to the bare endpoint, closed loop;
  *   (d) mapping throughput of every channel type's mapping, in this process, beside JSON.parse.
+ *   (e) EDI: a 50 MB X12 interchange of 100,000 850s streamed through the parser (MB/s, peak RSS ≤ 200 MB).
  *
  * Options (after `npm run bench --`):
- *   --only intake|erp|channels  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
+ *   --only intake|erp|channels|edi  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
  *   --rounds N               rounds of (a): bare and crossdock closed loop (order alternating), then crossdock open loop;
  *                            and of (c): bare and crossdock closed loop (order alternating) (default 2)
  *   --duration S             measured seconds of each run of (a) and (c) (default 10); --warmup S before each (default 2)
@@ -53,7 +55,7 @@ const { values } = parseArgs({
   },
 });
 
-if (values.only && !['intake', 'erp', 'channels'].includes(values.only)) throw new Error('--only is intake, erp or channels');
+if (values.only && !['intake', 'erp', 'channels', 'edi'].includes(values.only)) throw new Error('--only is intake, erp, channels or edi');
 const runtime = values.runtime as Runtime;
 if (runtime !== 'tsx' && runtime !== 'dist') throw new Error('--runtime is tsx or dist');
 if (values['dist-dir']) setDistDir(resolve(values['dist-dir']));
@@ -116,6 +118,10 @@ try {
       ...(report.intake ? { referenceP99Ms: report.intake.crossdockP99 } : {}),
       log,
     });
+  }
+  if (!values.only || values.only === 'edi') {
+    log('(e) EDI parse');
+    report.ediParse = await runEdiParse({ sets: 100_000, log });
   }
   if (!values.only || values.only === 'channels') {
     const signing = webhookSigningCost();

@@ -1,12 +1,13 @@
 /**
- * Streaming memory check, run by hand (not part of the test suite):
+ * Scenario (e) of `npm run bench`, also run by hand:
  *
- *   npx tsx src/edi/x12/bench-parse.ts [sets=100000]
+ *   npx tsx bench/edi-parse.ts [sets=100000] [--json]
  *
  * A child process writes one interchange of `sets` 850 purchase orders (about 50 MB for
- * 100,000) to a temporary file; this process then reads it through `parseX12Stream` and prints
+ * 100,000) to a temporary file; this process then reads the file once without parsing (the
+ * baseline: what the disk and a stream cost) and once through `parseX12Stream`, and prints
  * throughput and peak resident memory, so the figure is the parser's alone (plus Node and tsx).
- * Target: peak RSS at most 200 MB.
+ * Target: peak RSS at most 200 MB. `--json` prints one JSON line for bench/run.ts.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -15,11 +16,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseX12Stream } from './parser.js';
-import { buildTransactionSet, writeX12 } from './writer.js';
-import type { Delimiters, IsaHeader, SegmentData } from './types.js';
+import { buildTransactionSet, parseX12Stream, writeX12, type Delimiters, type IsaHeader, type SegmentData } from '../src/edi/x12/index.js';
 
-const sets = Number(process.argv[2] ?? 100_000);
+const sets = Number(process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 100_000);
 const d: Delimiters = { element: '*', component: ':', segment: '~', lineEnding: '\n' };
 const isa: IsaHeader = {
   authInfoQualifier: '00', authInfo: '', securityInfoQualifier: '00', securityInfo: '', senderQualifier: 'ZZ', senderId: 'BIGBUYER',
@@ -73,10 +72,14 @@ if (process.argv[3] === '--generate') {
 const dir = await mkdtemp(join(tmpdir(), 'x12-bench-'));
 const path = join(dir, 'big-850.edi');
 try {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(sets), '--generate', path], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), String(sets), '--generate', path], { stdio: ['ignore', 'ignore', 'inherit'] });
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`the generator exited with ${code}`);
   const bytes = (await stat(path)).size;
+  // Baseline: the same file streamed with nothing done to it.
+  const readStarted = process.hrtime.bigint();
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) void chunk;
+  const readSeconds = Number(process.hrtime.bigint() - readStarted) / 1e9;
   const rssBefore = process.memoryUsage().rss;
   const started = process.hrtime.bigint();
   let count = 0;
@@ -94,9 +97,13 @@ try {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const mb = bytes / 1e6;
   const maxRss = process.resourceUsage().maxRSS / 1024;
-  console.log(`file ${mb.toFixed(1)} MB, ${count} sets, ${errors} errors`);
-  console.log(`parsed in ${seconds.toFixed(2)} s: ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(count / seconds)} sets/s`);
-  console.log(`RSS before parse ${(rssBefore / 1e6).toFixed(0)} MB, sampled peak during parse ${(peakRss / 1e6).toFixed(0)} MB, process max RSS ${maxRss.toFixed(0)} MB`);
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify({ bytes, sets: count, errors, readSeconds, parseSeconds: seconds, rssBeforeMb: rssBefore / 1e6, peakRssMb: peakRss / 1e6, maxRssMb: maxRss }));
+  } else {
+    console.log(`file ${mb.toFixed(1)} MB, ${count} sets, ${errors} errors; read alone ${(mb / readSeconds).toFixed(1)} MB/s`);
+    console.log(`parsed in ${seconds.toFixed(2)} s: ${(mb / seconds).toFixed(1)} MB/s, ${Math.round(count / seconds)} sets/s`);
+    console.log(`RSS before parse ${(rssBefore / 1e6).toFixed(0)} MB, sampled peak during parse ${(peakRss / 1e6).toFixed(0)} MB, process max RSS ${maxRss.toFixed(0)} MB`);
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
