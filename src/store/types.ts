@@ -320,6 +320,8 @@ export interface QueueStats {
 
 export interface DeadLetterQuery {
   code?: string;
+  /** Only the dead jobs of this subject (an order id). */
+  subjectId?: string;
   limit: number;
 }
 export interface DeadLetter {

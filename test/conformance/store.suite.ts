@@ -470,6 +470,15 @@ export function storeConformanceSuite(
     });
 
     describe('dead letters', () => {
+      it("lists one order's dead jobs only, when asked by subject", async () => {
+        for (const [id, orderId] of [['ja', 'ord_A'], ['jb', 'ord_B']] as const) {
+          await store.enqueue({ id, queue: 'q', payload: { orderId }, correlationId: `cor_${id}`, runAt: T0, maxAttempts: 5, now: T0 });
+          const job = await claimOne(store, 'q', 'w1', T0);
+          await store.deadLetterJob(job.id, token(job), errorRecord('sku.unknown'), T0);
+        }
+        expect((await store.listDeadLetters({ subjectId: 'ord_A', limit: 10 })).map((d) => [d.jobId, d.subjectId])).toEqual([['ja', 'ord_A']]);
+      });
+
       it('lists dead jobs newest first, by error code, up to the limit', async () => {
         const codes: ErrorCode[] = ['erp.rejected', 'sku.unknown', 'erp.rejected'];
         for (const [i, code] of codes.entries()) {

@@ -68,8 +68,8 @@ export function createOrderReviseHandler(deps: OrderReviseDeps): JobHandler {
 
   /** A held order's processing job is dead: replaying it re-runs processing on the newest version. */
   async function processAgain(record: OrderRecord): Promise<void> {
-    const letters = await store.listDeadLetters({ limit: 500 });
-    const dead = letters.find((d) => d.subjectId === record.id && d.queue === ORDER_PROCESS_QUEUE);
+    const letters = await store.listDeadLetters({ subjectId: record.id, limit: 20 });
+    const dead = letters.find((d) => d.queue === ORDER_PROCESS_QUEUE);
     if (dead) await store.replayDeadLetter(dead.jobId, clock.now());
   }
 

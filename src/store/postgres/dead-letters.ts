@@ -8,8 +8,9 @@ export async function listDeadLetters(db: Queryable, q: DeadLetterQuery): Promis
   const { rows } = await db.query<JobRow>(
     `SELECT * FROM jobs
      WHERE status = 'dead' AND ($1::text IS NULL OR last_error ->> 'code' = $1::text)
+       AND ($3::text IS NULL OR subject_id = $3::text)
      ORDER BY updated_at DESC, id DESC LIMIT $2`,
-    [q.code ?? null, q.limit],
+    [q.code ?? null, q.limit, q.subjectId ?? null],
   );
   return rows.map((r) => ({
     jobId: r.id, queue: r.queue, correlationId: r.correlation_id, subjectId: r.subject_id, attempts: r.attempts,

@@ -84,7 +84,8 @@ export function queueStats(db: Database.Database, now: number): QueueStats[] {
 
 export function listDeadLetters(db: Database.Database, q: DeadLetterQuery): DeadLetter[] {
   const rows = sql(db, `SELECT * FROM jobs WHERE status = 'dead' AND (? IS NULL OR json_extract(last_error, '$.code') = ?)
-      ORDER BY updated_at DESC, id DESC LIMIT ?`).all(q.code ?? null, q.code ?? null, q.limit) as (JobRow & { subject_id: string | null })[];
+      AND (? IS NULL OR subject_id = ?)
+      ORDER BY updated_at DESC, id DESC LIMIT ?`).all(q.code ?? null, q.code ?? null, q.subjectId ?? null, q.subjectId ?? null, q.limit) as (JobRow & { subject_id: string | null })[];
   return rows.map((r) => ({
     jobId: r.id, queue: r.queue, correlationId: r.correlation_id, subjectId: r.subject_id, attempts: r.attempts,
     error: JSON.parse(r.last_error ?? '{}') as ErrorRecord, deadAt: r.updated_at,
