@@ -134,6 +134,21 @@ describe('EDI order to cash', () => {
     expect(files(buyer.outbound, '810')).toHaveLength(1);
   });
 
+  it('takes the good purchase order of a group and rejects only the bad one, saying why in the 997', async () => {
+    const mixed = readFileSync(new URL('../../src/edi/x12/fixtures/bad-se-count.edi', import.meta.url), 'utf8');
+    const acksBefore = files(buyer.outbound, '997').length;
+    writeFileSync(join(buyer.inbound, 'mixed.x12'), mixed);
+    const acks = await waitForFile(buyer.outbound, '997', acksBefore + 1);
+    const ack = read(buyer.outbound, acks.at(-1)!).replaceAll('\n', '');
+    expect(ack).toMatch(/AK2\*850\*0001~(AK3[^~]*~AK4[^~]*~)?AK5\*R\*4~/);
+    expect(ack).toMatch(/AK2\*850\*0002~AK5\*A~/);
+    expect(ack).toContain('AK9*P*2*2*1~');
+    const found = async (po: string) => ((await (await fetch(`${url}/v1/messages?q=${po}&channel=buyerco`)).json()) as { items: { kind: string }[] }).items.filter((m) => m.kind === 'order');
+    expect(await waitFor(() => found('PO-GOOD'), (items) => items.length === 1, 10_000)).toHaveLength(1);
+    expect(await found('PO-BAD')).toHaveLength(0);
+    expect(readdirSync(buyer.processed)).toContain('mixed.x12');
+  });
+
   it('numbers every interchange it sends a partner with a fresh control number', () => {
     for (const dir of [buyer.outbound, threePl.outbound]) {
       const numbers = readdirSync(dir).map((f) => interchange(read(dir, f)).isa.controlNumber);
