@@ -22,6 +22,14 @@ export function registerConfigCommand(program: Command): void {
           ...config,
           database: { ...config.database, url: config.database.url ? redactUrl(config.database.url) : undefined },
           channels: config.channels.map((c) => ({ ...c, settings: redactSecrets(c.settings) })),
+          edi: {
+            ...config.edi,
+            partners: config.edi.partners.map((p) => ({
+              ...p,
+              ...(p.httpToken ? { httpToken: '***' } : {}),
+              ...(p.transport ? { transport: redactSecrets(p.transport) } : {}),
+            })),
+          },
         };
         process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
       } catch (error) {
@@ -38,7 +46,7 @@ export function registerConfigCommand(program: Command): void {
 /** Settings whose name says they hold a credential are shown as *** (they may come from env:). */
 function redactSecrets(settings: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(settings).map(([k, v]) =>
-    [k, /secret|token|password|key$/i.test(k) && typeof v === 'string' && v !== '' ? '***' : v]));
+    [k, /secret|token|password|passphrase|key$/i.test(k) && typeof v === 'string' && v !== '' ? '***' : v]));
 }
 
 function redactUrl(url: string): string {

@@ -140,3 +140,36 @@ describe('crossdock edi map and ack', () => {
     expect(out).not.toContain('AK1');
   });
 });
+
+describe('crossdock config check', () => {
+  it('validates channel and EDI settings and never prints a credential', async () => {
+    const config = join(dir, 'secrets.yaml');
+    writeFileSync(config, [
+      'channels:',
+      '  - id: shopify-us',
+      '    type: shopify',
+      '    settings: { shopDomain: acme.myshopify.com, accessToken: shpat_SECRET1, webhookSecret: SECRET2 }',
+      'edi:',
+      '  identity: { isaQualifier: ZZ, isaId: CROSSDOCK }',
+      '  partners:',
+      '    - id: buyerco',
+      '      isaQualifier: ZZ',
+      '      isaId: BUYERCO',
+      '      httpToken: SECRET3-0123456789abcdef',
+      '      transport: { type: sftp, host: sftp.example, username: dist, privateKey: SECRET4, folders: { inbound: /i, outbound: /o, processed: /p, rejected: /r } }',
+    ].join('\n'));
+    const { out, code } = await run('config', 'check', config);
+    expect(code).toBe(0);
+    expect(out).toContain('"shopDomain": "acme.myshopify.com"');
+    expect(out).toContain('"host": "sftp.example"');
+    expect(out).not.toMatch(/SECRET\d/);
+  });
+
+  it('names a channel setting that does not match its type', async () => {
+    const config = join(dir, 'bad-channel.yaml');
+    writeFileSync(config, ['channels:', '  - id: shopify-us', '    type: shopify', '    settings: { accessToken: x }'].join('\n'));
+    const { err, code } = await run('config', 'check', config);
+    expect(code).toBe(1);
+    expect(err).toContain('/channels/0/settings');
+  });
+});
