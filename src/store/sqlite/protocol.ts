@@ -14,3 +14,9 @@ export type OperationResult =
 export interface WriterInit {
   file: string;
 }
+
+export interface CheckpointerInit {
+  file: string;
+  /** How often the background checkpoint runs. */
+  intervalMs: number;
+}

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,5 +33,26 @@ describe('SQLite writer group commit', () => {
     expect((await store.getJob('job_a'))?.id).toBe('job_a');
     expect((await store.getJob('job_b'))?.id).toBe('job_b');
     expect((await store.getJob('job_taken'))?.payload).toEqual({ n: 'job_taken' });
+  });
+});
+
+describe('SQLite background checkpoint', () => {
+  it('copies committed pages into the database file while the writer has not checkpointed at all', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crossdock-checkpoint-'));
+    const file = join(dir, 'store.db');
+    const store = await openSqliteStore({ file, checkpointIntervalMs: 20 });
+    try {
+      const before = statSync(file).size;
+      // ~100 small jobs: far below the writer's autocheckpoint (4,096 pages), so only the
+      // checkpointer thread can have moved them from the WAL into the database file.
+      await Promise.all(Array.from({ length: 100 }, (_, i) => store.enqueue(job(`job_${i}`))));
+      const deadline = Date.now() + 5_000;
+      while (statSync(file).size === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(statSync(file).size).toBeGreaterThan(before);
+      expect((await store.getJob('job_99'))?.id).toBe('job_99');
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
