@@ -6,6 +6,7 @@ import { runMappingThroughput, runWebhookRound, webhookSigningCost } from './sce
 import { runErpProtection } from './scenarios/erp-protection.js';
 import { runIntake } from './scenarios/intake.js';
 import { runEdiParse } from './scenarios/edi-parse.js';
+import { runTryton } from './scenarios/tryton.js';
 import { cleanupAll, installCleanupHandlers, REPO_ROOT } from './support/children.js';
 import { formatRanking, rankProfile } from './support/profile.js';
 import { renderReport, summarizeIntake, summarizeWebhooks, type BenchReport } from './support/report.js';
@@ -20,9 +21,11 @@ import { machineInfo } from './support/stats.js';
  *   (c) webhook intake: Shopify orders/create of 50 lines to crossdock and to the bare endpoint, closed loop;
  *   (d) mapping throughput of every channel type's mapping, in this process, beside JSON.parse.
  *   (e) EDI: a 50 MB X12 interchange of 100,000 850s streamed through the parser (MB/s, peak RSS ≤ 200 MB).
+ *   (f) Tryton: orders per minute into a real Tryton through crossdock beside direct JSON-RPC calls
+ *       (overhead ≤ 10 %), and shipment-to-channel latency.
  *
  * Options (after `npm run bench --`):
- *   --only intake|erp|channels|edi  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
+ *   --only intake|erp|channels|edi|tryton  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
  *   --rounds N               rounds of (a): bare and crossdock closed loop (order alternating), then crossdock open loop;
  *                            and of (c): bare and crossdock closed loop (order alternating) (default 2)
  *   --duration S             measured seconds of each run of (a) and (c) (default 10); --warmup S before each (default 2)
@@ -33,6 +36,7 @@ import { machineInfo } from './support/stats.js';
  *   --intake-erp child|in-process  where crossdock's sandbox ERP runs in (a) (default: its own process)
  *   --runtime tsx|dist       run crossdock from the sources (default) or compiled (--dist-dir, default dist/)
  *   --cpu-prof DIR           profile crossdock during (a) (node --cpu-prof) and print where the time went
+ *   --tryton-orders N        orders per side and round in (f) (default 40); --tryton-shipments N timed in (f) (default 20)
  *   --out FILE               where to write the report (default BENCHMARKS.md); --json FILE for raw results
  */
 const { values } = parseArgs({
@@ -50,12 +54,14 @@ const { values } = parseArgs({
     'intake-erp': { type: 'string', default: 'child' },
     'dist-dir': { type: 'string' },
     'cpu-prof': { type: 'string' },
+    'tryton-orders': { type: 'string', default: '40' },
+    'tryton-shipments': { type: 'string', default: '20' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     json: { type: 'string' },
   },
 });
 
-if (values.only && !['intake', 'erp', 'channels', 'edi'].includes(values.only)) throw new Error('--only is intake, erp, channels or edi');
+if (values.only && !['intake', 'erp', 'channels', 'edi', 'tryton'].includes(values.only)) throw new Error('--only is intake, erp, channels, edi or tryton');
 const runtime = values.runtime as Runtime;
 if (runtime !== 'tsx' && runtime !== 'dist') throw new Error('--runtime is tsx or dist');
 if (values['dist-dir']) setDistDir(resolve(values['dist-dir']));
@@ -122,6 +128,12 @@ try {
   if (!values.only || values.only === 'edi') {
     log('(e) EDI parse');
     report.ediParse = await runEdiParse({ sets: 100_000, log });
+  }
+  if (!values.only || values.only === 'tryton') {
+    log('(f) Tryton');
+    report.tryton = await runTryton({
+      runtime, orders: num('tryton-orders'), rounds: num('rounds'), concurrency: 2, shipments: num('tryton-shipments'), pollSeconds: 1, log,
+    });
   }
   if (!values.only || values.only === 'channels') {
     const signing = webhookSigningCost();

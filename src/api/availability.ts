@@ -1,9 +1,7 @@
 import Type from 'typebox';
 import { AvailabilityUpdate } from '../canonical/availability.js';
-import { AVAILABILITY_PUBLISH_QUEUE } from '../channels/jobs.js';
-import { toChannelSkus } from '../channels/outbound-skus.js';
+import { queueAvailability } from '../channels/availability-queue.js';
 import { CrossdockError } from '../errors/crossdock-error.js';
-import { newId } from '../lib/ids.js';
 import { sendProblem } from './problem.js';
 import { ProblemSchema } from './schemas-common.js';
 import type { HttpServer } from './server.js';
@@ -37,26 +35,9 @@ export async function availabilityRoutes(app: HttpServer, deps: ApiDeps): Promis
     if (problems.length > 0) {
       return sendProblem(reply, new CrossdockError('request.invalid', 'unknown channel in `channels`', { errors: problems }));
     }
-    const now = deps.clock.now();
-    const batches: { channel: string; messageId: string; updates: number }[] = [];
-    for (const id of targets) {
-      const instance = deps.channels.get(id)!;
-      const sink = instance.connector.availability!;
-      const channelUpdates = toChannelSkus(instance.config, updates);
-      for (let i = 0; i < channelUpdates.length; i += sink.maxBatch) {
-        const chunk = channelUpdates.slice(i, i + sink.maxBatch);
-        const result = await deps.store.recordInbound({
-          messageId: newId('msg', now), correlationId: request.correlationId, source: 'api', kind: 'availability', channelRef: id,
-          raw: JSON.stringify({ channel: id, updates: chunk }), canonical: { instance: id, updates: chunk }, status: 'accepted',
-          job: {
-            id: newId('job', now), queue: AVAILABILITY_PUBLISH_QUEUE, payload: { instance: id }, correlationId: request.correlationId,
-            runAt: now, maxAttempts: deps.maxAttempts, now,
-          },
-          now,
-        });
-        batches.push({ channel: id, messageId: result.messageId, updates: chunk.length });
-      }
-    }
+    const batches = await queueAvailability(
+      { store: deps.store, maxAttempts: deps.maxAttempts, now: deps.clock.now() },
+      targets.map((id) => deps.channels.get(id)!), updates, { source: 'api', correlationId: request.correlationId });
     deps.notifyWork();
     return reply.code(202).send({ batches });
   });

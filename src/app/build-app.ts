@@ -40,6 +40,7 @@ import { buildEdiPartners } from '../edi/partners.js';
 import { EDI_POLL_QUEUE, ediPollHandler, ediReceiveHandler, ediSendHandler, type EdiDeps } from '../edi/runtime.js';
 import type { ChannelType } from '../channels/types.js';
 import { createOrderReviseHandler } from '../flows/order/revise.js';
+import { ERP_CHANGES_QUEUE, ERP_FEEDS, erpChangesHandler } from '../flows/erp-changes.js';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -124,6 +125,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     })),
     // Missing 997s are looked for every minute: the windows are hours.
     ...(edi.partners.size > 0 ? [{ name: 'edi-overdue-scan', queue: EDI_OVERDUE_SCAN_QUEUE, payload: {}, intervalMs: 60_000 }] : []),
+    // An ERP without webhooks is asked what changed: shipments, invoices, stock.
+    ...(erp?.connector.changes
+      ? ERP_FEEDS.map((feed) => ({ name: `erp-changes:${feed}`, queue: ERP_CHANGES_QUEUE, payload: { feed }, intervalMs: config.erp.changePollSeconds * 1000 }))
+      : []),
   ];
   return {
     config, http, store, metrics, policies,
@@ -142,7 +147,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           store, clock, logger: log, metrics,
           handlers: [
             createOrderProcessHandler({ store, erp: erp.connector, clock, metrics }),
-            createOrderReviseHandler({ store, clock, metrics }),
+            createOrderReviseHandler({ store, clock, metrics, erp: erp.connector }),
+            ...(erp.connector.changes
+              ? [erpChangesHandler({
+                  store, clock, metrics, logger: log, maxAttempts: config.worker.maxAttempts, erpName: erp.connector.name,
+                  feed: erp.connector.changes, channels, notifyWork,
+                })]
+              : []),
             channelDeliveryHandler(channelJobs),
             channelDocumentHandler(channelJobs),
             channelPollHandler(channelJobs),

@@ -9,6 +9,8 @@ import { MasterDataCache } from '../flows/order/master-data-cache.js';
 import type { Clock } from '../lib/clock.js';
 import { createHttpClient } from '../protect/http-client.js';
 import type { PolicyRegistry } from '../protect/registry.js';
+import { createTrytonConnector } from '../connectors/tryton/connector.js';
+import type { TrytonSettings } from '../connectors/tryton/settings.js';
 
 /** The protection-policy target name of the ERP. */
 export const ERP_TARGET = 'erp';
@@ -31,13 +33,14 @@ export interface AttachedErp {
  */
 export const attachErp = {
   async mountInProcess(http: HttpServer, config: Config): Promise<InProcessSandbox | undefined> {
-    if (config.erp.url) return undefined;
+    if (config.erp.kind !== 'sandbox' || config.erp.url) return undefined;
     const state = openSandboxErpState(config.dataDir);
     await http.register(sandboxErpRoutes, { state, knobs: config.erp.knobs as SandboxErpKnobsPatch });
     return { state, close: async () => state.close() };
   },
 
   connect(config: Config, deps: { baseUrl: string; policies: PolicyRegistry; clock: Clock; sandbox: InProcessSandbox | undefined }): AttachedErp {
+    if (config.erp.kind === 'tryton') return connectTryton(config.erp.tryton, deps);
     const baseUrl = config.erp.url ?? `${deps.baseUrl}${SANDBOX_ERP_PREFIX}`;
     const http = createHttpClient({ baseUrl, target: ERP_TARGET, policy: deps.policies.get(ERP_TARGET), clock: deps.clock });
     const raw = createSandboxErpConnector({ http });
@@ -49,3 +52,14 @@ export const attachErp = {
     };
   },
 };
+
+function connectTryton(settings: TrytonSettings, deps: { policies: PolicyRegistry; clock: Clock }): AttachedErp {
+  const http = createHttpClient({ baseUrl: settings.url, target: ERP_TARGET, policy: deps.policies.get(ERP_TARGET), clock: deps.clock });
+  const raw = createTrytonConnector({ http, settings });
+  const connector: ErpConnector = { ...raw, masterData: new MasterDataCache(raw.masterData, deps.clock) };
+  return {
+    connector,
+    description: `Tryton database ${settings.database} at ${settings.url} (user ${settings.user})`,
+    close: async () => raw.close?.(),
+  };
+}

@@ -21,6 +21,9 @@ export function registerConfigCommand(program: Command): void {
         const shown = {
           ...config,
           database: { ...config.database, url: config.database.url ? redactUrl(config.database.url) : undefined },
+          erp: config.erp.kind === 'tryton'
+            ? { ...config.erp, tryton: { ...config.erp.tryton, ...(config.erp.tryton.password ? { password: '***' } : {}) } }
+            : { ...config.erp, ...(config.erp.url ? { url: redactUrl(config.erp.url) } : {}) },
           channels: config.channels.map((c) => ({ ...c, settings: redactSecrets(c.settings) })),
           edi: {
             ...config.edi,

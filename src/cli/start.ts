@@ -5,12 +5,12 @@ import { ConfigError, loadConfigFile, resolveConfig, type Overrides } from '../c
 export function registerStartCommand(program: Command): void {
   program
     .command('start')
-    .description('Run crossdock: API, worker and (by default) the in-process sandbox ERP, on SQLite in the data directory')
+    .description('Run crossdock: API, worker and the ERP connection (by default the in-process sandbox ERP), on SQLite in the data directory')
     .option('-c, --config <file>', 'YAML configuration file')
     .option('-p, --port <n>', 'HTTP port (default 8080)', parsePort)
     .option('-d, --data-dir <dir>', 'data directory (default ./data)')
     .option('--database-url <url>', 'postgres://… to use PostgreSQL instead of SQLite')
-    .option('--erp-url <url>', 'base URL of a sandbox ERP started with `crossdock sandbox-erp`')
+    .option('--erp-url <url>', 'the ERP: tryton+http://USER:PASSWORD@HOST:PORT/DB for Tryton, or the base URL of a sandbox ERP started with `crossdock sandbox-erp`')
     .action(async (opts: { config?: string; port?: number; dataDir?: string; databaseUrl?: string; erpUrl?: string }) => {
       let config;
       try {

@@ -45,3 +45,42 @@ describe('configuration', () => {
     expect(readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8')).toBe(renderConfigMarkdown());
   });
 });
+
+describe('ERP configuration', () => {
+  it('is the in-process sandbox ERP with no file', () => {
+    expect(resolveConfig({}, {}, {}).erp).toMatchObject({ kind: 'sandbox', url: undefined, changePollSeconds: 30 });
+  });
+
+  it('reads a tryton+http URL given on the command line as a Tryton connection with identity mappings', () => {
+    const erp = resolveConfig({}, { erpUrl: 'tryton+http://admin:s%40cret@127.0.0.1:8765/sales_db' }, {}).erp;
+    expect(erp.kind).toBe('tryton');
+    if (erp.kind !== 'tryton') return;
+    expect(erp.tryton).toMatchObject({ url: 'http://127.0.0.1:8765', database: 'sales_db', user: 'admin', password: 's@cret', customers: {}, skus: {}, referenceField: 'reference' });
+    expect(erp.tryton.units['EA']).toBe('u');
+  });
+
+  it('takes the Tryton password from the environment and lets the file narrow what the URL says', () => {
+    const erp = resolveConfig({
+      erp: { kind: 'tryton', url: 'http://tryton.internal:8000/', tryton: { database: 'prod', user: 'crossdock', password: 'env:TRYTON_PASSWORD', skus: { 'SKU-1': 'P-0001' }, units: { CA: 'case' } } },
+    }, {}, { TRYTON_PASSWORD: 'from-env' }).erp;
+    if (erp.kind !== 'tryton') throw new Error(`kind ${erp.kind}`);
+    expect(erp.tryton).toMatchObject({ url: 'http://tryton.internal:8000', database: 'prod', user: 'crossdock', password: 'from-env', skus: { 'SKU-1': 'P-0001' } });
+    expect(erp.tryton.units).toMatchObject({ EA: 'u', CA: 'case' });
+  });
+
+  it('names every missing part of a Tryton connection, and never prints the password', () => {
+    let caught: unknown;
+    try {
+      resolveConfig({ erp: { kind: 'tryton', url: 'http://tryton:8000', tryton: { password: 'env:NOT_SET' } } }, {}, {});
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems.join('\n');
+    expect(problems).toContain('/erp/tryton/password: environment variable NOT_SET is not set');
+    expect(problems).toContain('/erp/tryton/database');
+    expect(problems).toContain('/erp/tryton/user');
+    expect(() => resolveConfig({}, { erpUrl: 'tryton+http://admin:hunter2@host:8000/' }, {})).toThrow(/database name/);
+    expect(() => resolveConfig({}, { erpUrl: 'tryton+http://admin:hunter2@host:8000/' }, {})).not.toThrow(/hunter2/);
+  });
+});

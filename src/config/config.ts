@@ -4,19 +4,25 @@ import { parse as parseYaml } from 'yaml';
 import { Compile } from 'typebox/compile';
 import { ConfigSchema, type ConfigFile } from './schema.js';
 import { DEFAULT_PROTECTION, type ProtectionSettings } from '../protect/types.js';
+import { isTrytonUrl, parseTrytonUrl, redact, type TrytonUrl } from '../connectors/tryton/url.js';
+import { trytonSettings, type TrytonSettings } from '../connectors/tryton/settings.js';
 
 /** Configuration with every default applied: what the composition root reads. */
 export interface Config {
   dataDir: string;
   server: { host: string; port: number; bodyLimitBytes: number };
   database: { url: string | undefined; poolSize: number };
-  erp: { kind: 'sandbox'; url: string | undefined; knobs: Record<string, unknown> };
+  erp: ErpSettings;
   protection: Record<string, ProtectionSettings>;
   worker: { concurrency: number; leaseMs: number; pollMs: number; maxAttempts: number; backoffMs: number; maxBackoffMs: number };
   log: { level: string };
   channels: ChannelInstanceSettings[];
   edi: EdiSettings;
 }
+
+export type ErpSettings =
+  | { kind: 'sandbox'; url: string | undefined; knobs: Record<string, unknown>; changePollSeconds: number }
+  | { kind: 'tryton'; tryton: TrytonSettings; changePollSeconds: number };
 
 export interface EdiSettings {
   identity: { isaQualifier: string; isaId: string; gsId: string };
@@ -116,7 +122,7 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
       bodyLimitBytes: file.server?.bodyLimitBytes ?? 1_048_576,
     },
     database: { url: overrides.databaseUrl ?? fromEnv('CROSSDOCK_DATABASE_URL') ?? file.database?.url, poolSize: file.database?.poolSize ?? 10 },
-    erp: { kind: file.erp?.kind ?? 'sandbox', url: overrides.erpUrl ?? file.erp?.url, knobs: file.erp?.knobs ?? {} },
+    erp: resolveErp(file.erp, overrides.erpUrl, env),
     protection,
     worker: {
       concurrency: file.worker?.concurrency ?? 32,
@@ -130,6 +136,33 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
     channels: resolveChannels(file.channels ?? [], env),
     edi: resolveEdi(file.edi, env),
   };
+}
+
+function resolveErp(erp: ConfigFile['erp'], urlOverride: string | undefined, env: NodeJS.ProcessEnv): ErpSettings {
+  const url = urlOverride ?? erp?.url;
+  const changePollSeconds = erp?.changePollSeconds ?? 30;
+  const kind = url !== undefined && isTrytonUrl(url) ? 'tryton' : (erp?.kind ?? 'sandbox');
+  if (kind === 'sandbox') return { kind, url, knobs: erp?.knobs ?? {}, changePollSeconds };
+
+  const problems: string[] = [];
+  const file = (resolveEnvReferences(erp?.tryton ?? {}, '/erp/tryton', env, problems) ?? {}) as NonNullable<NonNullable<ConfigFile['erp']>['tryton']>;
+  let fromUrl: Partial<TrytonUrl> = {};
+  if (url === undefined) problems.push('/erp/url: the Tryton server\'s address is missing (http://HOST:PORT or tryton+http://USER:PASSWORD@HOST:PORT/DB)');
+  else if (isTrytonUrl(url)) {
+    try {
+      fromUrl = parseTrytonUrl(url);
+    } catch (error) {
+      problems.push(`/erp/url: ${(error as Error).message}`);
+    }
+  } else fromUrl = { url: url.replace(/\/+$/, '') };
+  // The file's settings win over the url's, so a shared url can be narrowed per deployment.
+  const database = file.database ?? fromUrl.database;
+  const user = file.user ?? fromUrl.user;
+  const password = file.password ?? fromUrl.password ?? '';
+  if (!database) problems.push('/erp/tryton/database: which Tryton database (or put it in the url)');
+  if (!user) problems.push('/erp/tryton/user: the Tryton login (or put it in the url)');
+  if (problems.length > 0) throw new ConfigError(`the ERP configuration is not valid${url ? ` (${redact(url)})` : ''}`, problems);
+  return { kind, changePollSeconds, tryton: trytonSettings({ ...file, url: fromUrl.url!, database: database!, user: user!, password }) };
 }
 
 function resolveEdi(edi: ConfigFile['edi'], env: NodeJS.ProcessEnv): EdiSettings {

@@ -71,6 +71,26 @@ const EdiPartner = Type.Object(
   { additionalProperties: false },
 );
 
+const TrytonSettingsSchema = Type.Object(
+  {
+    database: Type.Optional(Type.String({ minLength: 1, description: 'Tryton database name (or in the url)' })),
+    user: Type.Optional(Type.String({ minLength: 1, description: 'Tryton login (use env:NAME, or put it in the url)' })),
+    password: Type.Optional(Type.String({ description: 'Password of that login: env:NAME (never the value itself in a shared file)' })),
+    warehouses: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Tryton warehouse code → crossdock location code; only these are read for stock. Absent: every warehouse, by its own code' })),
+    defaultWarehouse: Type.Optional(Type.String({ minLength: 1, description: 'Code of the Tryton warehouse sales orders ship from. @default WH' })),
+    referenceField: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]*$', description: 'The sale field that carries crossdock\'s order id. @default reference' })),
+    customers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'crossdock customer account id → Tryton party code; absent: the same code' })),
+    skus: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'crossdock SKU → Tryton product code; absent: the same code' })),
+    units: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'crossdock unit code → Tryton unit symbol, over the defaults (EA → u, KG → kg, …)' })),
+    trackingField: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]*$', description: 'The customer shipment field that holds the tracking number. @default reference' })),
+    defaultCarrier: Type.Optional(Type.String({ minLength: 1, description: 'Carrier name reported to channels when the shipment names none. @default Other' })),
+    shippingProduct: Type.Optional(Type.String({ minLength: 1, description: 'Product code of the freight line that carries the order\'s shipping charges; absent: not sent' })),
+    overlapSeconds: Type.Optional(Type.Integer({ minimum: 0, description: 'How far back each change poll looks before its cursor, for records committed late. @default 60' })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, description: 'Records per page when polling changes. @default 200' })),
+  },
+  { additionalProperties: false, description: 'Tryton connection and cross-references (docs/erp.md)' },
+);
+
 /** crossdock's configuration file (YAML). Every field is optional: no file means embedded defaults. */
 export const ConfigSchema = Type.Object(
   {
@@ -85,9 +105,13 @@ export const ConfigSchema = Type.Object(
       poolSize: Type.Optional(Type.Integer({ minimum: 1, description: 'PostgreSQL connections. @default 10' })),
     }, { additionalProperties: false })),
     erp: Type.Optional(Type.Object({
-      kind: Type.Optional(StringEnum(['sandbox'] as const, 'Which ERP connector. @default sandbox')),
-      url: Type.Optional(Type.String({ description: 'Base URL of a sandbox ERP run with `crossdock sandbox-erp`; absent means in-process' })),
+      kind: Type.Optional(StringEnum(['sandbox', 'tryton'] as const, 'Which ERP connector; a `tryton+http://` url implies tryton. @default sandbox')),
+      url: Type.Optional(Type.String({
+        description: 'sandbox: base URL of a sandbox ERP run with `crossdock sandbox-erp` (absent: in-process). tryton: `http://HOST:PORT` of trytond, or `tryton+http://USER:PASSWORD@HOST:PORT/DB`',
+      })),
       knobs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Sandbox ERP knobs (latency, errors, rate cap, outages)' })),
+      changePollSeconds: Type.Optional(Type.Integer({ minimum: 1, description: "How often the ERP's shipments, invoices and stock are polled for changes (ERPs without webhooks). @default 30" })),
+      tryton: Type.Optional(TrytonSettingsSchema),
     }, { additionalProperties: false })),
     protection: Type.Optional(Type.Record(Type.String(), Protection, { description: 'Protection policy per target (erp, a channel instance id, …)' })),
     edi: Type.Optional(Type.Object({

@@ -29,6 +29,7 @@ export class Metrics {
   readonly webhooksReceived = new Counter({ name: 'crossdock_channel_webhooks_total', help: 'Webhook deliveries by channel instance and outcome (accepted, duplicate, rejected)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
   readonly channelPolls = new Counter({ name: 'crossdock_channel_polls_total', help: 'Completed polls of channel instances', labelNames: ['channel'], registers: [this.registry] });
   readonly channelPolledOrders = new Counter({ name: 'crossdock_channel_polled_orders_total', help: 'Order versions read by polls (new, revised or already known)', labelNames: ['channel'], registers: [this.registry] });
+  readonly erpChangesTaken = new Counter({ name: 'crossdock_erp_changes_total', help: 'Shipments, invoices and stock levels the ERP change polls found new', labelNames: ['feed'], registers: [this.registry] });
   readonly shipmentsPublished = new Counter({ name: 'crossdock_shipments_published_total', help: 'Shipment confirmations published to channels (created, or found already there)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
   readonly shipmentPublishSeconds = new Histogram({
     name: 'crossdock_shipment_publish_seconds', help: 'From a shipment reaching crossdock to the channel confirming it',

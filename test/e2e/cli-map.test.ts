@@ -157,11 +157,14 @@ describe('crossdock config check', () => {
       '      isaId: BUYERCO',
       '      httpToken: SECRET3-0123456789abcdef',
       '      transport: { type: sftp, host: sftp.example, username: dist, privateKey: SECRET4, folders: { inbound: /i, outbound: /o, processed: /p, rejected: /r } }',
+      'erp:',
+      '  url: tryton+http://crossdock:SECRET5@tryton.example:8000/sales',
     ].join('\n'));
     const { out, code } = await run('config', 'check', config);
     expect(code).toBe(0);
     expect(out).toContain('"shopDomain": "acme.myshopify.com"');
     expect(out).toContain('"host": "sftp.example"');
+    expect(out).toContain('"database": "sales"');
     expect(out).not.toMatch(/SECRET\d/);
   });
 

@@ -75,7 +75,10 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
         // Cancelled by the channel meanwhile (or taken by another worker): nothing to post.
         if (!moved) return 'done';
       }
-      const existing = await erp.orderSink.findByExternalRef(order.id, ctx);
+      const found = await erp.orderSink.findByExternalRef(order.id, ctx);
+      // Found: an earlier attempt created it (its answer was lost, or it stopped half-way
+      // through an ERP's several posting calls); finishing it never creates a second one.
+      const existing = found && erp.orderSink.finish ? await erp.orderSink.finish(found, order, ctx) : found;
       const ref = existing ?? (await erp.orderSink.create(order, ctx));
       await journal.flush();
       await markPosted(job, record, order, ref, existing !== undefined || ref.existed === true);

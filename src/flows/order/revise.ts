@@ -1,18 +1,25 @@
 import type { Order } from '../../canonical/order.js';
 import { parseOrder } from '../../canonical/validate.js';
+import type { ErpConnector } from '../../connectors/capabilities.js';
 import { CrossdockError } from '../../errors/crossdock-error.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { ORDER_REVISE_QUEUE } from '../../store/order-versions.js';
 import type { Job, OrderRecord, Store } from '../../store/types.js';
 import type { JobHandler, JobResult } from '../../worker/types.js';
+import { attemptJournal } from './attempt-journal.js';
 import { ORDER_PROCESS_QUEUE } from './handler.js';
 
 export interface OrderReviseDeps {
   store: Store;
   clock: Clock;
   metrics?: Metrics;
+  /** The ERP, when it can be asked to cancel a sales order it already has. */
+  erp?: Pick<ErpConnector, 'orderSink'>;
 }
+
+/** States in which the ERP has the order but nothing has shipped: the ERP may still cancel it. */
+const CANCELLABLE_IN_ERP = ['posted', 'released'] as const;
 
 /** How long a revision waits for an order being posted right now before it looks again. */
 const WAIT_FOR_POSTING_MS = 2_000;
@@ -24,8 +31,10 @@ const WAIT_FOR_POSTING_MS = 2_000;
  * - not processed yet, or being processed: wait until processing decides, then look again
  *   (processing reads the newest version, but may have read it just before this one came);
  * - held or failed on an older version: processed again with this one (it may carry the fix);
- * - already in the ERP: if the ERP got this very version, nothing; else a person must apply the
- *   change there — dead-lettered as `order.changed-after-post` with what changed.
+ * - already in the ERP: if the ERP got this very version, nothing; a cancellation before
+ *   anything shipped is sent to the ERP when it can cancel; anything else (or a cancellation
+ *   the ERP refuses) needs a person to apply it there — dead-lettered as
+ *   `order.changed-after-post` with what changed (and the ERP's refusal).
  */
 export function createOrderReviseHandler(deps: OrderReviseDeps): JobHandler {
   const { store, clock } = deps;
@@ -52,10 +61,31 @@ export function createOrderReviseHandler(deps: OrderReviseDeps): JobHandler {
       case 'cancelled':
       case 'rejected':
         return 'done';
-      default:
+      default: {
         if (await decidedOn(record, messageId, 'posted', 'postedMessageId')) return 'done';
-        throw changedAfterPost(record, order);
+        const refusal = cancelled ? await cancelInErp(record, order, job) : undefined;
+        if (refusal === 'cancelled') return 'done';
+        throw changedAfterPost(record, order, refusal);
+      }
     }
+  }
+
+  /** Asks the ERP to cancel its sales order; undefined when it cannot be asked, else its answer. */
+  async function cancelInErp(record: OrderRecord, order: Order, job: Job): Promise<'cancelled' | string | undefined> {
+    const cancelSale = deps.erp?.orderSink.cancel;
+    if (!cancelSale || !(CANCELLABLE_IN_ERP as readonly string[]).includes(record.state)) return undefined;
+    const posted = (await store.listEvents(record.messageId)).filter((e) => e.step === 'posted').at(-1)?.detail;
+    if (typeof posted?.['erpId'] !== 'string' || typeof posted['system'] !== 'string') return undefined;
+    const ref = { system: posted['system'], id: posted['erpId'], ...(record.erpRef ? { number: record.erpRef } : {}) };
+    const journal = attemptJournal(store, record.messageId, clock, deps.metrics);
+    const answer = await cancelSale.call(deps.erp!.orderSink, ref, { correlationId: record.correlationId, onAttempt: journal.onAttempt }).finally(() => journal.flush());
+    if (answer.outcome === 'refused') return answer.reason ?? 'the ERP refused to cancel it';
+    await store.transitionOrder({
+      orderId: record.id, from: [...CANCELLABLE_IN_ERP], to: 'cancelled', now: clock.now(), step: 'cancelled',
+      detail: { by: record.channel, at: order.cancellation?.at, reason: order.cancellation?.reason, erpRef: record.erpRef, cancelledInErp: true, job: job.id },
+      event: { topic: 'order.cancelled', payload: { orderId: record.id, channel: record.channel, reason: order.cancellation?.reason ?? null } },
+    });
+    return 'cancelled';
   }
 
   async function cancel(record: OrderRecord, order: Order, from: OrderRecord['state'][]): Promise<boolean> {
@@ -80,13 +110,13 @@ export function createOrderReviseHandler(deps: OrderReviseDeps): JobHandler {
     return last?.detail?.[field] === messageId;
   }
 
-  function changedAfterPost(record: OrderRecord, order: Order): CrossdockError {
+  function changedAfterPost(record: OrderRecord, order: Order, erpRefusal?: string): CrossdockError {
     const where = record.erpRef ? `the ERP's sales order ${record.erpRef}` : 'the sales order in the ERP';
     const what = order.cancellation
-      ? `${record.channel} cancelled order ${record.channelOrderId}${order.cancellation.reason ? ` (${order.cancellation.reason})` : ''} after it was posted: cancel ${where}`
+      ? `${record.channel} cancelled order ${record.channelOrderId}${order.cancellation.reason ? ` (${order.cancellation.reason})` : ''} after it was posted: cancel ${where}${erpRefusal ? ` (the ERP refused: ${erpRefusal})` : ''}`
       : `${record.channel} changed order ${record.channelOrderId} after it was posted: apply the new lines, quantities and addresses to ${where}`;
     return new CrossdockError('order.changed-after-post', what, {
-      context: { orderId: record.id, erpRef: record.erpRef, channelOrderId: record.channelOrderId, cancelled: order.cancellation !== undefined },
+      context: { orderId: record.id, erpRef: record.erpRef, channelOrderId: record.channelOrderId, cancelled: order.cancellation !== undefined, ...(erpRefusal ? { erpRefusal } : {}) },
     });
   }
 
