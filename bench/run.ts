@@ -36,7 +36,8 @@ import { machineInfo } from './support/stats.js';
  *   --intake-erp child|in-process  where crossdock's sandbox ERP runs in (a) (default: its own process)
  *   --runtime tsx|dist       run crossdock from the sources (default) or compiled (--dist-dir, default dist/)
  *   --cpu-prof DIR           profile crossdock during (a) (node --cpu-prof) and print where the time went
- *   --tryton-orders N        orders per side and round in (f) (default 40); --tryton-shipments N timed in (f) (default 20)
+ *   --tryton-orders N        orders per side and round in (f) (default 40), --tryton-rounds N (default 3);
+ *                            --tryton-shipments N timed in (f) (default 20)
  *   --out FILE               where to write the report (default BENCHMARKS.md); --json FILE for raw results
  */
 const { values } = parseArgs({
@@ -55,6 +56,7 @@ const { values } = parseArgs({
     'dist-dir': { type: 'string' },
     'cpu-prof': { type: 'string' },
     'tryton-orders': { type: 'string', default: '40' },
+    'tryton-rounds': { type: 'string', default: '3' },
     'tryton-shipments': { type: 'string', default: '20' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     json: { type: 'string' },
@@ -132,7 +134,7 @@ try {
   if (!values.only || values.only === 'tryton') {
     log('(f) Tryton');
     report.tryton = await runTryton({
-      runtime, orders: num('tryton-orders'), rounds: num('rounds'), concurrency: 2, shipments: num('tryton-shipments'), pollSeconds: 1, log,
+      runtime, orders: num('tryton-orders'), rounds: num('tryton-rounds'), concurrency: 2, shipments: num('tryton-shipments'), pollSeconds: 1, log,
     });
   }
   if (!values.only || values.only === 'channels') {

@@ -136,7 +136,6 @@ function crossdockConfig(shopifyUrl: string, options: TrytonBenchOptions): strin
   return [
     'worker: { pollMs: 10, backoffMs: 100, maxBackoffMs: 1000 }',
     `erp: { changePollSeconds: ${options.pollSeconds}, tryton: { overlapSeconds: 5 } }`,
-    'log: { level: warn }',
     'protection:',
     `  erp: { ratePerSecond: 1000, burst: 50, concurrency: ${options.concurrency}, timeoutMs: 30000 }`,
     '  shopify-us: { ratePerSecond: 100 }',
@@ -213,13 +212,19 @@ async function shipmentLatencies(tryton: TestTryton, shopify: ShopifyFake, cross
   for (let i = 0; i < options.shipments; i++) {
     const id = 880_000 + i;
     ids.push(id);
-    const order = { ...structuredClone(fixture), id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, order_number: id, updated_at: new Date().toISOString() };
+    // Line ids are unique per order at Shopify, as they are at the real store.
+    const lineItems = (fixture['line_items'] as Record<string, unknown>[]).map((line, n) => ({ ...line, id: id * 10 + n, admin_graphql_api_id: `gid://shopify/LineItem/${id * 10 + n}` }));
+    const order = { ...structuredClone(fixture), id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, order_number: id, line_items: lineItems, updated_at: new Date().toISOString() };
     shopify.seedOrders([order]);
     const body = JSON.stringify(order);
     const res = await fetch(`${crossdock.url}/channels/shopify-us/webhooks`, { method: 'POST', headers: shopifyWebhookHeaders({ body, secret: SECRET, topic: 'orders/create', shopDomain: SHOP }), body });
     if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
   }
-  while ((await crossdock.metric('crossdock_orders_posted_total')) < postedBefore + options.shipments) await new Promise((r) => setTimeout(r, 100));
+  const deadline = Date.now() + 300_000;
+  while ((await crossdock.metric('crossdock_orders_posted_total')) < postedBefore + options.shipments) {
+    if (Date.now() > deadline) throw new Error('crossdock did not post the Shopify orders within 5 minutes');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 
   const latencies: number[] = [];
   for (const id of ids) {

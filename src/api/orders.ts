@@ -5,6 +5,7 @@ import { acceptOrderSubmission } from '../intake/order-intake.js';
 import type { HttpServer } from './server.js';
 import type { ApiDeps } from './types.js';
 import { AcceptedSchema, ErrorRecordSchema, ProblemSchema } from './schemas-common.js';
+import { orderTimeline } from '../store/order-journal.js';
 import { sendProblem } from './problem.js';
 
 const IdempotencyHeaders = Type.Object({
@@ -74,7 +75,7 @@ export async function orderRoutes(app: HttpServer, deps: ApiDeps): Promise<void>
   }, async (request, reply) => {
     const order = await deps.store.getOrder(request.params.id);
     if (!order) return sendProblem(reply, new CrossdockError('request.not-found', `no order ${request.params.id}`));
-    const events = await deps.store.listEvents(order.messageId);
+    const events = await orderTimeline(deps.store, order.messageId);
     return {
       id: order.id, state: order.state, channel: order.channel, channelOrderId: order.channelOrderId,
       correlationId: order.correlationId, erpRef: order.erpRef, reason: order.reason,

@@ -28,12 +28,12 @@ interface OrderView {
 }
 
 /** The store has the order (as Shopify would) and tells crossdock with a signed webhook. */
-async function deliver(id: number): Promise<void> {
-  const order = { ...structuredClone(fixture), id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, order_number: id, updated_at: '2026-11-25T10:00:00Z' };
+async function deliver(id: number, changes: Record<string, unknown> = {}, topic = 'orders/create'): Promise<void> {
+  const order = { ...structuredClone(fixture), id, admin_graphql_api_id: `gid://shopify/Order/${id}`, name: `#${id}`, order_number: id, updated_at: '2026-11-25T10:00:00Z', ...changes };
   shopify.seedOrders([order]);
   const body = JSON.stringify(order);
   const res = await fetch(`${url}/channels/shopify-us/webhooks`, {
-    method: 'POST', headers: shopifyWebhookHeaders({ body, secret: SECRET, topic: 'orders/create', shopDomain: SHOP }), body,
+    method: 'POST', headers: shopifyWebhookHeaders({ body, secret: SECRET, topic, shopDomain: SHOP }), body,
   });
   expect(res.status).toBe(200);
 }
@@ -172,5 +172,27 @@ describe('order to cash through Tryton', () => {
     const [, [message]] = JSON.parse(trytonMessage.slice(trytonMessage.indexOf(': ') + 2)) as [string, [string]];
     expect(held.reason?.message).toContain(message);
     expect(await tryton.rpc.saleByReference(orderId)).toBeUndefined();
+  });
+
+  it('asks Tryton to cancel a sale the channel cancelled, and hands Tryton\'s refusal to a person', async () => {
+    await deliver(7002);
+    const posted = await waitFor(() => orderByChannelId('7002'), (o) => o?.state === 'posted', 30_000);
+    await deliver(7002, { updated_at: '2026-11-25T11:00:00Z', cancelled_at: '2026-11-25T11:00:00Z', cancel_reason: 'customer' }, 'orders/cancelled');
+
+    type Letter = { orderId: string | null; reason: string; error: { code: string; context?: Record<string, unknown> } };
+    const letters = await waitFor(async () => ((await (await fetch(`${url}/v1/dead-letters`)).json()) as { items: Letter[] }).items,
+      (all) => all.some((d) => d.orderId === posted!.id), 30_000);
+    const letter = letters.find((d) => d.orderId === posted!.id)!;
+    expect(letter.error.code).toBe('order.changed-after-post');
+    expect(letter.reason).toMatch(/the ERP refused/);
+    // Tryton was asked (the attempt is on the timeline) and its sale is unchanged.
+    const order = (await orderByChannelId('7002'))!;
+    expect(order.history.some((h) => h.step === 'sale.sale.cancel')).toBe(true);
+    // One timeline across the order's two versions: posting (first version), then the revision.
+    const steps = order.history.map((h) => h.step);
+    expect(steps.indexOf('posted')).toBeGreaterThan(-1);
+    expect(steps.indexOf('revised')).toBeGreaterThan(steps.indexOf('posted'));
+    expect((await tryton.rpc.saleByReference(posted!.id))?.state).toBe('processing');
+    expect(order.state).toBe('posted');
   });
 });

@@ -4,6 +4,7 @@ import type { ErpConnector } from '../../connectors/capabilities.js';
 import { CrossdockError } from '../../errors/crossdock-error.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Metrics } from '../../observability/metrics.js';
+import { orderTimeline } from '../../store/order-journal.js';
 import { ORDER_REVISE_QUEUE } from '../../store/order-versions.js';
 import type { Job, OrderRecord, Store } from '../../store/types.js';
 import type { JobHandler, JobResult } from '../../worker/types.js';
@@ -74,7 +75,7 @@ export function createOrderReviseHandler(deps: OrderReviseDeps): JobHandler {
   async function cancelInErp(record: OrderRecord, order: Order, job: Job): Promise<'cancelled' | string | undefined> {
     const cancelSale = deps.erp?.orderSink.cancel;
     if (!cancelSale || !(CANCELLABLE_IN_ERP as readonly string[]).includes(record.state)) return undefined;
-    const posted = (await store.listEvents(record.messageId)).filter((e) => e.step === 'posted').at(-1)?.detail;
+    const posted = (await orderTimeline(store, record.messageId)).filter((e) => e.step === 'posted').at(-1)?.detail;
     if (typeof posted?.['erpId'] !== 'string' || typeof posted['system'] !== 'string') return undefined;
     const ref = { system: posted['system'], id: posted['erpId'], ...(record.erpRef ? { number: record.erpRef } : {}) };
     const journal = attemptJournal(store, record.messageId, clock, deps.metrics);
@@ -105,7 +106,7 @@ export function createOrderReviseHandler(deps: OrderReviseDeps): JobHandler {
 
   /** Whether the last `step` (posted, held) on the order's timeline was decided on this version. */
   async function decidedOn(record: OrderRecord, messageId: string, step: string, field: string): Promise<boolean> {
-    const events = await store.listEvents(record.messageId);
+    const events = await orderTimeline(store, record.messageId);
     const last = events.filter((e) => e.step === step).at(-1);
     return last?.detail?.[field] === messageId;
   }
