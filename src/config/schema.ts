@@ -76,6 +76,7 @@ const TrytonSettingsSchema = Type.Object(
     database: Type.Optional(Type.String({ minLength: 1, description: 'Tryton database name (or in the url)' })),
     user: Type.Optional(Type.String({ minLength: 1, description: 'Tryton login (use env:NAME, or put it in the url)' })),
     password: Type.Optional(Type.String({ description: 'Password of that login: env:NAME (never the value itself in a shared file)' })),
+    company: Type.Optional(Type.Integer({ minimum: 1, description: "Tryton company id to work in, for a user of several companies; absent: the user's current company" })),
     warehouses: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Tryton warehouse code → crossdock location code; only these are read for stock. Absent: every warehouse, by its own code' })),
     defaultWarehouse: Type.Optional(Type.String({ minLength: 1, description: 'Code of the Tryton warehouse sales orders ship from. @default WH' })),
     referenceField: Type.Optional(Type.String({ pattern: '^[a-z_][a-z0-9_]*$', description: 'The sale field that carries crossdock\'s order id. @default reference' })),

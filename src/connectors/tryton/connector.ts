@@ -26,7 +26,7 @@ export interface TrytonConnectorDeps {
  */
 export function createTrytonConnector(deps: TrytonConnectorDeps): ErpConnector {
   const { http, settings } = deps;
-  const rpc = createTrytonRpc({ http, database: settings.database, user: settings.user, password: settings.password });
+  const rpc = createTrytonRpc({ http, database: settings.database, user: settings.user, password: settings.password, ...(settings.company === undefined ? {} : { company: settings.company }) });
   const reference = createReferenceData(rpc);
   const masterData = createTrytonMasterData({ rpc, settings, reference });
   const stock = createTrytonStock({ rpc, settings, reference, masterData });

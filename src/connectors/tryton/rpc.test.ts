@@ -84,7 +84,7 @@ afterEach(async () => {
   await tryton?.close();
 });
 
-async function setup(options: { password?: string } = {}): Promise<TrytonRpc> {
+async function setup(options: { password?: string; company?: number } = {}): Promise<TrytonRpc> {
   tryton = new FakeTrytond();
   const baseUrl = await tryton.listen();
   const policies = new PolicyRegistry(
@@ -92,7 +92,7 @@ async function setup(options: { password?: string } = {}): Promise<TrytonRpc> {
     { budget: new MemoryRateBudget() },
   );
   const http = createHttpClient({ baseUrl, target: 'tryton', policy: policies.get('tryton') });
-  return createTrytonRpc({ http, database: 'shop db', user: 'crossdock', password: options.password ?? 'secret' });
+  return createTrytonRpc({ http, database: 'shop db', user: 'crossdock', password: options.password ?? 'secret', ...(options.company ? { company: options.company } : {}) });
 }
 
 async function failure(promise: Promise<unknown>): Promise<CrossdockError> {
@@ -226,5 +226,28 @@ describe('Tryton error answers', () => {
     expect(errorFromTryton(["Database 'x' doesn't exist!", ''], 'common.db.login').code).toBe('target.rejected');
     expect(errorFromTryton('boom', 'x').code).toBe('target.rejected');
     expect(errorFromTryton([42, []], 'x').code).toBe('target.rejected');
+  });
+});
+
+describe('Tryton RPC: what it journals and which company it works in', () => {
+  it('journals the login attempt with the password hidden', async () => {
+    const rpc = await setup();
+    tryton.handlers.set('model.party.party.search', () => ({ body: { result: [1] } }));
+    const requests: unknown[] = [];
+    await rpc.search('party.party', [], { ...ctx, onAttempt: (attempt) => requests.push(attempt.request) });
+    const journaled = JSON.stringify(requests);
+    expect(journaled).toContain('common.db.login');
+    expect(journaled).toContain('***');
+    expect(journaled).not.toContain('secret');
+    // Tryton itself got the real password.
+    expect(tryton.calls('common.db.login')[0]!.params[1]).toEqual({ password: 'secret' });
+  });
+
+  it("works in the configured company rather than the user's current one", async () => {
+    const rpc = await setup({ company: 3 });
+    tryton.handlers.set('model.party.party.search', () => ({ body: { result: [] } }));
+    await rpc.search('party.party', [], ctx);
+    const [call] = tryton.calls('model.party.party.search');
+    expect(call!.params.at(-1)).toMatchObject({ company: 3, language: 'en' });
   });
 });

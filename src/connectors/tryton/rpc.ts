@@ -48,6 +48,8 @@ export interface TrytonRpcOptions {
   database: string;
   user: string;
   password: string;
+  /** Tryton company id to work in; absent: the user's current company. */
+  company?: number;
 }
 
 interface Session {
@@ -59,7 +61,7 @@ interface Session {
 const TRANSIENT_FAULT = /database is locked|ConcurrencyException|OperationalError|could not serialize|deadlock detected|lock timeout/i;
 
 export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
-  const { http, database, user, password } = options;
+  const { http, database, user, password, company } = options;
   const path = `/${encodeURIComponent(database)}/`;
   let nextId = 0;
   // One login in flight at a time: concurrent callers wait for the same one.
@@ -81,7 +83,13 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
 
   async function login(ctx: CallContext): Promise<Session> {
     const loginOperation = 'common.db.login';
-    const answer = await post(loginOperation, [user, { password }], loginOperation, ctx);
+    // The attempt goes on the journal like any other, but never with the password in it.
+    const report = ctx.onAttempt;
+    const quiet: CallContext = report === undefined ? ctx : {
+      ...ctx,
+      onAttempt: (attempt) => report({ ...attempt, request: { method: 'POST', path, body: { method: loginOperation, params: [user, { password: '***' }] } } }),
+    };
+    const answer = await post(loginOperation, [user, { password }], loginOperation, quiet);
     if (answer.status === 401 || answer.status === 403) {
       throw new CrossdockError('target.rejected', `Tryton refused the login of user "${user}" to database "${database}": check the user and password`, {
         target: TRYTON_SYSTEM, context: { operation: loginOperation, status: answer.status },
@@ -94,7 +102,8 @@ export function createTrytonRpc(options: TrytonRpcOptions): TrytonRpc {
     const preferences = await post(`model.${preferencesOperation}`, [true, {}], preferencesOperation, ctx, authorization);
     const context = resultOf(preferences, preferencesOperation);
     if (!isObject(context)) throw unexpected(preferencesOperation, preferences);
-    return { authorization, context };
+    // A user of several companies works in the configured one; else in the user's current one.
+    return { authorization, context: company === undefined ? context : { ...context, company } };
   }
 
   function currentSession(ctx: CallContext): Promise<Session> {

@@ -13,6 +13,8 @@ export interface TrytonSettings {
    * empty: every warehouse, under its own code.
    */
   warehouses: Record<string, string>;
+  /** Tryton company id crossdock works in (a user of several companies); absent: the user's current company. */
+  company?: number;
   /** Code of the warehouse sales orders ship from (Tryton needs one when it has several). */
   defaultWarehouse: string;
   /** The sale field that carries crossdock's order id. @default 'reference' */
