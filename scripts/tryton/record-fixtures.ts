@@ -29,8 +29,8 @@ try {
   const erp = createTrytonConnector({ http, settings });
   const ctx = { correlationId: 'record' };
 
-  await rpc.createCustomer('C-100', 'Acme Retail');
-  const jack = await rpc.createItem('SKU-1', '100.00', 'Pallet jack');
+  await rpc.createCustomer('C-300', 'Acme Retail');
+  const jack = await rpc.createItem('JACK-1', '100.00', 'Pallet jack');
   const kgUnit = await rpc.id('product.uom', [['symbol', '=', 'kg']]);
   const goods = await rpc.id('product.category', [['name', '=', 'Goods']]);
   await rpc.model('product.template', 'create', [{ name: 'Shrink wrap', type: 'goods', salable: true, account_category: goods, default_uom: kgUnit, sale_uom: kgUnit, list_price: trytonDecimal('4.00'), products: [['create', [{ suffix_code: 'WRAP-KG', cost_price: trytonDecimal('1.00') }]]] }]);
@@ -45,13 +45,13 @@ try {
   const order = (id: string, lines: { sku: string; quantity: number; uom: string; unitPrice: string; description?: string }[]) => ({
     id, version: 1 as const, source: { system: 'api', id }, receivedAt: '2026-11-25T22:00:05Z',
     channel: 'webshop', channelOrderId: `W-${id}`, orderedAt: '2026-11-25T22:00:00Z', currency: 'USD',
-    customer: { accountId: 'C-100' }, shipTo: { name: 'Jane Buyer', line1: '9 New St', city: 'Reno', postalCode: '89502', country: 'US' },
+    customer: { accountId: 'C-300' }, shipTo: { name: 'Jane Buyer', line1: '9 New St', city: 'Reno', postalCode: '89502', country: 'US' },
     lines, charges: [{ type: 'shipping' as const, amount: '7.50', description: 'Ground' }], payment: { status: 'paid' as const },
   });
-  await erp.masterData.getCustomer('C-100', ctx);
-  await erp.masterData.getItems(['SKU-1', 'WRAP-KG', 'SKU-NS', 'SKU-OLD', 'NOPE'], ctx);
-  await erp.orderSink.create(order('ord_a', [{ sku: 'SKU-1', quantity: 3, uom: 'EA', unitPrice: '90.00', description: 'Pallet jack, blue' }, { sku: 'WRAP-KG', quantity: 2.5, uom: 'KG', unitPrice: '4.00' }]), ctx);
-  await erp.orderSink.create(order('ord_b', [{ sku: 'SKU-1', quantity: 1, uom: 'EA', unitPrice: '95.00' }]), ctx);
+  await erp.masterData.getCustomer('C-300', ctx);
+  await erp.masterData.getItems(['JACK-1', 'WRAP-KG', 'SKU-NS', 'SKU-OLD', 'NOPE'], ctx);
+  await erp.orderSink.create(order('ord_a', [{ sku: 'JACK-1', quantity: 3, uom: 'EA', unitPrice: '90.00', description: 'Pallet jack, blue' }, { sku: 'WRAP-KG', quantity: 2.5, uom: 'KG', unitPrice: '4.00' }]), ctx);
+  await erp.orderSink.create(order('ord_b', [{ sku: 'JACK-1', quantity: 1, uom: 'EA', unitPrice: '95.00' }]), ctx);
 
   // ord_a: shipped with a carrier and a tracking number, invoice with a tax, posted.
   const a = (await rpc.saleByReference('ord_a'))!;
@@ -67,7 +67,7 @@ try {
   await rpc.shipOut(b.shipments[0]!);
   await rpc.postInvoice(b.invoices[0]!);
   // A sale crossdock did not post (no reference): shipped and invoiced, must be left out.
-  const party = await rpc.id('party.party', [['code', '=', 'C-100']]);
+  const party = await rpc.id('party.party', [['code', '=', 'C-300']]);
   const address = await rpc.id('party.address', [['party', '=', party]]);
   const [own] = await rpc.model<number[]>('sale.sale', 'create', [{ party, invoice_address: address, shipment_address: address, warehouse: await rpc.id('stock.location', [['code', '=', 'WH']]), lines: [['create', [{ type: 'line', product: jack, quantity: 1, unit, unit_price: trytonDecimal('100') }]]] }]);
   for (const step of ['quote', 'confirm', 'process']) await rpc.model('sale.sale', step, [own]);
@@ -76,8 +76,8 @@ try {
   await rpc.postInvoice(ownSale!.invoices[0]!);
 
   captured.clear();
-  await erp.masterData.getCustomer('C-100', ctx);
-  await erp.masterData.getItems(['SKU-1', 'WRAP-KG', 'SKU-NS', 'SKU-OLD', 'NOPE'], ctx);
+  await erp.masterData.getCustomer('C-300', ctx);
+  await erp.masterData.getItems(['JACK-1', 'WRAP-KG', 'SKU-NS', 'SKU-OLD', 'NOPE'], ctx);
   const shipments = await erp.changes!.shipments(undefined, ctx);
   const invoices = await erp.changes!.invoices(undefined, ctx);
   const stock = await erp.changes!.stock(undefined, ctx);

@@ -44,7 +44,7 @@ function orderOf(lines: Order['lines'], overrides: Partial<Order> = {}): Order {
   return {
     id, version: 1, source: { system: 'api', id }, receivedAt: '2026-11-25T22:00:05Z',
     channel: 'webshop', channelOrderId: `W-${orders}`, orderedAt: '2026-11-25T22:00:00Z', currency: 'USD',
-    customer: { accountId: 'C-100' },
+    customer: { accountId: 'C-300' },
     shipTo: { name: 'Jane Buyer', line1: '9 New St', city: 'Reno', postalCode: '89502', country: 'US' },
     lines,
     charges: [{ type: 'shipping', amount: '7.50' }],
@@ -67,7 +67,7 @@ const saleState = async (saleId: number) => (await clerk.model<{ state: string }
 
 /** A sale left half-way by an earlier attempt: created with crossdock's reference, no workflow run. */
 async function draftSale(reference: string, productId: number): Promise<number> {
-  const party = await clerk.id('party.party', [['code', '=', 'C-100']]);
+  const party = await clerk.id('party.party', [['code', '=', 'C-300']]);
   const address = await clerk.id('party.address', [['party', '=', party]]);
   const [sale] = await clerk.model<number[]>('sale.sale', 'create', [{
     party, invoice_address: address, shipment_address: address, reference,
@@ -87,9 +87,9 @@ beforeAll(async () => {
     shippingProduct: 'SHIP-GROUND', warehouses: { WH: 'MAIN', EAST: 'EAST-DC' },
   });
   erp = connector();
-  await clerk.createCustomer('C-100', 'Acme Retail');
-  jack = await clerk.createItem('SKU-1', '100.00', 'Pallet jack');
-  await clerk.createItem('SKU-2', '12.50', 'Shrink wrap');
+  await clerk.createCustomer('C-300', 'Acme Retail');
+  jack = await clerk.createItem('JACK-1', '100.00', 'Pallet jack');
+  await clerk.createItem('WRAP-2', '12.50', 'Shrink wrap');
   const goods = await clerk.id('product.category', [['name', '=', 'Goods']]);
   await clerk.model('product.template', 'create', [{
     name: 'Display stand', type: 'goods', salable: false, account_category: goods, default_uom: await clerk.unitId(),
@@ -103,17 +103,17 @@ afterAll(async () => {
 
 describe('Tryton connector: master data', () => {
   it('reads a customer by party code, with the company currency; undefined for an unknown one', async () => {
-    expect(await erp.masterData.getCustomer('C-100', ctx)).toEqual({
-      accountId: 'C-100', name: 'Acme Retail', currency: 'USD', creditLimit: null, balance: '0.00', onHold: false,
+    expect(await erp.masterData.getCustomer('C-300', ctx)).toEqual({
+      accountId: 'C-300', name: 'Acme Retail', currency: 'USD', creditLimit: null, balance: '0.00', onHold: false,
     });
     expect(await erp.masterData.getCustomer('C-NOBODY', ctx)).toBeUndefined();
   });
 
   it('reads several items in one search; a non-salable product is still active; unknown SKUs are absent', async () => {
     const call = recording();
-    const items = await erp.masterData.getItems(['SKU-1', 'SKU-NS', 'NOPE'], call);
+    const items = await erp.masterData.getItems(['JACK-1', 'SKU-NS', 'NOPE'], call);
     expect([...items.values()]).toEqual([
-      { sku: 'SKU-1', description: 'Pallet jack', uom: 'EA', active: true },
+      { sku: 'JACK-1', description: 'Pallet jack', uom: 'EA', active: true },
       { sku: 'SKU-NS', description: 'Display stand', uom: 'EA', active: true },
     ]);
     expect(call.operations.filter((operation) => operation === 'product.product.search_read')).toHaveLength(1);
@@ -123,8 +123,8 @@ describe('Tryton connector: master data', () => {
 describe('Tryton connector: order sink', () => {
   it('posts a processing sale with the party, lines, quantities, units and prices, plus a freight line', async () => {
     const order = orderOf([
-      { sku: 'SKU-1', quantity: 3, uom: 'EA', unitPrice: '90.00' },
-      { sku: 'SKU-2', quantity: 2, uom: 'EA', unitPrice: '12.25', description: 'Shrink wrap, clear' },
+      { sku: 'JACK-1', quantity: 3, uom: 'EA', unitPrice: '90.00' },
+      { sku: 'WRAP-2', quantity: 2, uom: 'EA', unitPrice: '12.25', description: 'Shrink wrap, clear' },
     ]);
     const call = recording();
     const ref = await erp.orderSink.create(order, call);
@@ -132,18 +132,18 @@ describe('Tryton connector: order sink', () => {
     const sale = (await clerk.saleByReference(order.id))!;
     expect(ref).toEqual({ system: 'tryton', id: String(sale.id), number: sale.number });
     expect(sale.state).toBe('processing');
-    expect(sale.party).toBe(await clerk.id('party.party', [['code', '=', 'C-100']]));
+    expect(sale.party).toBe(await clerk.id('party.party', [['code', '=', 'C-300']]));
     expect(sale.shipments).toHaveLength(1);
     expect((await saleLines(sale.id)).map((l) => [l['product.'].code, l.quantity, l['unit.'].symbol, l.unit_price.decimal])).toEqual([
-      ['SKU-1', 3, 'u', '90.00'],
-      ['SKU-2', 2, 'u', '12.25'],
+      ['JACK-1', 3, 'u', '90.00'],
+      ['WRAP-2', 2, 'u', '12.25'],
       ['SHIP-GROUND', 1, 'u', '7.50'],
     ]);
     expect(call.operations).toEqual(expect.arrayContaining(['sale.sale.create', 'sale.sale.quote', 'sale.sale.confirm', 'sale.sale.process']));
   });
 
   it('finds the sale again by crossdock\'s order id, so a retried post creates no second sale', async () => {
-    const order = orderOf([{ sku: 'SKU-1', quantity: 1, uom: 'EA', unitPrice: '95.00' }]);
+    const order = orderOf([{ sku: 'JACK-1', quantity: 1, uom: 'EA', unitPrice: '95.00' }]);
     const created = await erp.orderSink.create(order, ctx);
 
     // What the flow does on a retry after a lost answer: look first, create only when absent.
@@ -155,18 +155,18 @@ describe('Tryton connector: order sink', () => {
 
   it('reuses the party address of the same place instead of adding another', async () => {
     const shipTo = { name: 'Dock 7', line1: '77 Quay Rd', city: 'Reno', postalCode: '89577', country: 'US' };
-    const party = await clerk.id('party.party', [['code', '=', 'C-100']]);
+    const party = await clerk.id('party.party', [['code', '=', 'C-300']]);
     const addresses = () => clerk.model<number[]>('party.address', 'search', [['party', '=', party]], 0, null, null);
     const before = (await addresses()).length;
-    const first = await erp.orderSink.create(orderOf([{ sku: 'SKU-1', quantity: 1, uom: 'EA', unitPrice: '95.00' }], { shipTo }), ctx);
-    const second = await erp.orderSink.create(orderOf([{ sku: 'SKU-2', quantity: 1, uom: 'EA', unitPrice: '12.50' }], { shipTo }), ctx);
+    const first = await erp.orderSink.create(orderOf([{ sku: 'JACK-1', quantity: 1, uom: 'EA', unitPrice: '95.00' }], { shipTo }), ctx);
+    const second = await erp.orderSink.create(orderOf([{ sku: 'WRAP-2', quantity: 1, uom: 'EA', unitPrice: '12.50' }], { shipTo }), ctx);
     expect((await addresses()).length).toBe(before + 1);
     const shipmentAddresses = await clerk.model<{ shipment_address: number }[]>('sale.sale', 'read', [Number(first.id), Number(second.id)], ['shipment_address']);
     expect(new Set(shipmentAddresses.map((sale) => sale.shipment_address)).size).toBe(1);
   });
 
   it('finishes a sale an earlier attempt left in draft, taking it to processing', async () => {
-    const order = orderOf([{ sku: 'SKU-1', quantity: 1, uom: 'EA', unitPrice: '10.00' }]);
+    const order = orderOf([{ sku: 'JACK-1', quantity: 1, uom: 'EA', unitPrice: '10.00' }]);
     const saleId = await draftSale(order.id, jack);
     expect(await saleState(saleId)).toBe('draft');
 
@@ -192,19 +192,19 @@ describe('Tryton connector: order sink', () => {
     const unknownSku = await failure(erp.orderSink.create(orderOf([{ sku: 'NO-SUCH', quantity: 1, uom: 'EA', unitPrice: '1.00' }]), ctx));
     expect(unknownSku.code).toBe('sku.unknown');
     expect(unknownSku.message).toContain('NO-SUCH');
-    const unknownCustomer = await failure(erp.orderSink.create(orderOf([{ sku: 'SKU-1', quantity: 1, uom: 'EA', unitPrice: '1.00' }], { customer: { accountId: 'C-NOBODY' } }), ctx));
+    const unknownCustomer = await failure(erp.orderSink.create(orderOf([{ sku: 'JACK-1', quantity: 1, uom: 'EA', unitPrice: '1.00' }], { customer: { accountId: 'C-NOBODY' } }), ctx));
     expect(unknownCustomer.code).toBe('customer.unknown');
   });
 
   it('cancels a draft sale, and reports a processing one as refused', async () => {
-    const draft = orderOf([{ sku: 'SKU-1', quantity: 1, uom: 'EA', unitPrice: '10.00' }]);
+    const draft = orderOf([{ sku: 'JACK-1', quantity: 1, uom: 'EA', unitPrice: '10.00' }]);
     const draftId = await draftSale(draft.id, jack);
     expect(await erp.orderSink.cancel!({ system: 'tryton', id: String(draftId) }, ctx)).toEqual({ outcome: 'cancelled' });
     expect(await saleState(draftId)).toBe('cancelled');
     // A cancelled sale no longer stands for the order.
     expect(await erp.orderSink.findByExternalRef(draft.id, ctx)).toBeUndefined();
 
-    const processing = await erp.orderSink.create(orderOf([{ sku: 'SKU-1', quantity: 1, uom: 'EA', unitPrice: '10.00' }]), ctx);
+    const processing = await erp.orderSink.create(orderOf([{ sku: 'JACK-1', quantity: 1, uom: 'EA', unitPrice: '10.00' }]), ctx);
     const refused = await erp.orderSink.cancel!(processing, ctx);
     expect(refused.outcome).toBe('refused');
     expect(refused.reason).toContain('processing');
@@ -214,12 +214,12 @@ describe('Tryton connector: order sink', () => {
 
 describe('Tryton connector: sessions', () => {
   it('logs in again when Tryton ended the session, and the call succeeds', async () => {
-    await erp.masterData.getCustomer('C-100', ctx);
+    await erp.masterData.getCustomer('C-300', ctx);
     tryton.expireSessions();
     clerk = await TrytonTestClient.login(tryton.baseUrl, tryton.database, tryton.user, tryton.password);
 
     const call = recording();
-    expect(await erp.masterData.getCustomer('C-100', call)).toMatchObject({ name: 'Acme Retail' });
+    expect(await erp.masterData.getCustomer('C-300', call)).toMatchObject({ name: 'Acme Retail' });
     expect(call.operations).toEqual(['party.party.search_read', 'common.db.login', 'res.user.get_preferences', 'party.party.search_read']);
   });
 });
@@ -227,7 +227,7 @@ describe('Tryton connector: sessions', () => {
 describe('Tryton connector: change capture', () => {
   it('reports a shipped sale once done, moves the cursor, and honours the overlap window', async () => {
     const before = await erp.changes!.shipments(undefined, ctx);
-    const order = orderOf([{ sku: 'SKU-1', quantity: 2, uom: 'EA', unitPrice: '90.00' }]);
+    const order = orderOf([{ sku: 'JACK-1', quantity: 2, uom: 'EA', unitPrice: '90.00' }]);
     await erp.orderSink.create(order, ctx);
     const sale = (await clerk.saleByReference(order.id))!;
     // Not done yet: nothing to report for this order.
@@ -242,7 +242,7 @@ describe('Tryton connector: change capture', () => {
         orderId: order.id,
         shipmentId: `tryton:stock.shipment.out:${sale.shipments[0]}`,
         carrier: 'Other',
-        lines: [{ sku: 'SKU-1', quantity: 2, uom: 'EA' }],
+        lines: [{ sku: 'JACK-1', quantity: 2, uom: 'EA' }],
         warehouse: 'MAIN',
       },
       salesOrderNumber: sale.number,
@@ -265,7 +265,7 @@ describe('Tryton connector: change capture', () => {
 
   it('reports a posted invoice with its number and total, linked to the order', async () => {
     const before = await erp.changes!.invoices(undefined, ctx);
-    const order = orderOf([{ sku: 'SKU-2', quantity: 2, uom: 'EA', unitPrice: '12.50' }]);
+    const order = orderOf([{ sku: 'WRAP-2', quantity: 2, uom: 'EA', unitPrice: '12.50' }]);
     await erp.orderSink.create(order, ctx);
     const sale = (await clerk.saleByReference(order.id))!;
     expect((await erp.changes!.invoices(before.cursor, ctx)).items.map((i) => i.invoice.orderId)).not.toContain(order.id);
@@ -280,7 +280,7 @@ describe('Tryton connector: change capture', () => {
         invoiceId: `tryton:account.invoice:${sale.invoices[0]}`,
         number: expect.stringMatching(/^INV\d{4}-\d{5}$/),
         currency: 'USD',
-        lines: [{ sku: 'SKU-2', quantity: 2, uom: 'EA', unitPrice: '12.50' }],
+        lines: [{ sku: 'WRAP-2', quantity: 2, uom: 'EA', unitPrice: '12.50' }],
         charges: [{ type: 'shipping', amount: '7.50' }],
         total: '32.50',
       },
@@ -320,12 +320,12 @@ describe('Tryton connector: stock and prices on demand', () => {
   });
 
   it('prices an item for a customer through the customer\'s price list', async () => {
-    expect(await erp.prices!.unitPrice('C-100', 'SKU-1', 2, 'USD', ctx)).toBe('100.00');
+    expect(await erp.prices!.unitPrice('C-300', 'JACK-1', 2, 'USD', ctx)).toBe('100.00');
     const wholesale = await clerk.id('product.price_list', [['name', '=', 'Wholesale']]);
     await clerk.createCustomer('C-WHOLESALE', 'Wholesale buyer');
     const party = await clerk.id('party.party', [['code', '=', 'C-WHOLESALE']]);
     await clerk.model('party.party', 'write', [party], { sale_price_list: wholesale });
-    expect(await erp.prices!.unitPrice('C-WHOLESALE', 'SKU-1', 2, 'USD', ctx)).toBe('90.00');
-    expect(await erp.prices!.unitPrice('C-100', 'NOPE', 1, 'USD', ctx)).toBeUndefined();
+    expect(await erp.prices!.unitPrice('C-WHOLESALE', 'JACK-1', 2, 'USD', ctx)).toBe('90.00');
+    expect(await erp.prices!.unitPrice('C-300', 'NOPE', 1, 'USD', ctx)).toBeUndefined();
   });
 });
