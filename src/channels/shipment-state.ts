@@ -4,6 +4,8 @@ import type { OrderRecord, Store } from '../store/types.js';
 
 /** Order states a shipment moves on; earlier ones (not yet in the ERP) wait for the ERP's own. */
 const SHIPPABLE = ['posted', 'released', 'partially_shipped'] as const;
+/** States past shipping that a late shipment report is noted on, without changing them. */
+const SHIPPED_AFTER = ['invoiced'] as const;
 
 const lineKey = (line: { lineId?: string | undefined; sku: string }) => line.lineId ?? `sku:${line.sku}`;
 
@@ -28,7 +30,10 @@ export function shipmentState(order: Order, shipments: readonly ShipmentSubmissi
 
 /** Moves the order to shipped or partially shipped from every shipment journaled for it. */
 export async function recordShipmentOnOrder(store: Store, record: OrderRecord, order: Order, now: number): Promise<void> {
-  if (!(SHIPPABLE as readonly string[]).includes(record.state)) return;
+  const shippable = (SHIPPABLE as readonly string[]).includes(record.state);
+  // An invoice may be taken before the shipment it bills (both polled from the ERP at once): the
+  // order stays invoiced, and its timeline still gets the shipment.
+  if (!shippable && !(SHIPPED_AFTER as readonly string[]).includes(record.state)) return;
   const page = await store.searchMessages({ text: record.id, limit: 500 });
   const shipments: ShipmentSubmission[] = [];
   for (const summary of page.items) {
@@ -37,6 +42,10 @@ export async function recordShipmentOnOrder(store: Store, record: OrderRecord, o
     if (message) shipments.push(message.canonical as ShipmentSubmission);
   }
   const to = shipmentState(order, shipments);
+  if (!shippable) {
+    await store.appendEvent({ messageId: record.messageId, at: now, step: to, outcome: 'info', detail: { shipments: shipments.map((s) => s.shipmentId), state: record.state } });
+    return;
+  }
   if (to === record.state) return;
   await store.transitionOrder({
     orderId: record.id, from: [...SHIPPABLE], to, now, step: to,

@@ -1,9 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import Type from 'typebox';
+import Type, { type Static } from 'typebox';
 import { sleep } from '../../lib/clock.js';
+import { CHANGES_PAGE_SIZE, decodePageKey, isTimestamp, type ChangesPage } from './change-window.js';
 import { SandboxSalesOrderInput } from './document.js';
 import type { SandboxErpRuntime } from './runtime.js';
+import type { ChangeQuery } from './state.js';
 
 /** Most SKUs one `GET /api/items` may ask for. */
 export const MAX_SKUS_PER_CALL = 500;
@@ -17,6 +19,10 @@ export const MAX_SKUS_PER_CALL = 500;
  * - `GET  /api/sales-orders?externalRef=X` → 200 `{ salesOrders }` (zero or one)
  * - `POST /api/sales-orders` → 201 order | 409 `{ code: 'duplicate-external-ref', number }` |
  *   422 `{ code: 'credit-hold' | 'unknown-customer' | 'unknown-item' | 'inactive-item' | 'no-price', message }`
+ * - `POST /api/sales-orders/:number/cancel` → 200 `{ number, state: 'cancelled' }` | 409 `{ code: 'not-cancellable' }` | 404
+ * - `GET  /api/changes/{shipments,invoices,stock}?since=ISO[&after=][&limit=]` → 200 `{ <records>, cursor, more, next? }`
+ * - `GET  /api/stock?skus=A,B` → 200 `{ levels }` (per warehouse; unknown SKUs left out)
+ * - `GET  /api/prices?customer=&sku=&quantity=&currency=` → 200 `{ …, unitPrice }` (null: no price) | 404
  */
 export async function sandboxErpApiRoutes(app: FastifyInstance, runtime: SandboxErpRuntime): Promise<void> {
   const { state, faults, stats } = runtime;
@@ -105,6 +111,90 @@ export async function sandboxErpApiRoutes(app: FastifyInstance, runtime: Sandbox
         return reply.code(422).send(result.refusal);
     }
   });
+
+  api.post(
+    '/api/sales-orders/:number/cancel',
+    { schema: { params: Type.Object({ number: Type.String({ minLength: 1, maxLength: 64 }) }) } },
+    async (request, reply) => {
+      const result = state.cancelSalesOrder(request.params.number);
+      switch (result.outcome) {
+        case 'done':
+          return { number: result.result.number, state: 'cancelled' };
+        case 'not-found':
+          return reply.code(404).send({ code: 'not-found', message: result.message });
+        case 'refused':
+          return reply.code(409).send(result.refusal);
+      }
+    },
+  );
+
+  /** One change feed: reads a page of what changed and answers it under `name`. */
+  function changesRoute<T>(path: string, name: string, read: (since: string | undefined, query: ChangeQuery) => ChangesPage<T>): void {
+    api.get(path, { schema: { querystring: ChangesQuerystring } }, async (request, reply) => {
+      const problem = invalidChangesQuery(request.query);
+      if (problem) return reply.code(400).send({ code: 'invalid-request', message: problem });
+      const { since, after, limit } = request.query;
+      return changesAnswer(name, read(since, { limit: limit ?? CHANGES_PAGE_SIZE, ...(after === undefined ? {} : { after }) }));
+    });
+  }
+  changesRoute('/api/changes/shipments', 'shipments', (since, query) => state.shipmentsChangedSince(since, query));
+  changesRoute('/api/changes/invoices', 'invoices', (since, query) => state.invoicesChangedSince(since, query));
+  changesRoute('/api/changes/stock', 'levels', (since, query) => state.stockChangedSince(since, query));
+
+  api.get(
+    '/api/stock',
+    { schema: { querystring: Type.Object({ skus: Type.String({ maxLength: 100_000 }) }) } },
+    async (request, reply) => {
+      const skus = request.query.skus.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (skus.length > MAX_SKUS_PER_CALL) {
+        return reply.code(400).send({ code: 'invalid-request', message: `At most ${MAX_SKUS_PER_CALL} SKUs per call` });
+      }
+      return { levels: state.stockLevels(skus) };
+    },
+  );
+
+  // One list price per item and currency: every customer and quantity pays it. The customer
+  // must exist all the same, as a real ERP's price-list lookup would require.
+  api.get(
+    '/api/prices',
+    {
+      schema: {
+        querystring: Type.Object({
+          customer: Type.String({ minLength: 1, maxLength: 100 }),
+          sku: Type.String({ minLength: 1, maxLength: 100 }),
+          quantity: Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000_000 }),
+          currency: Type.String({ pattern: '^[A-Z]{3}$' }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { customer, sku, quantity, currency } = request.query;
+      if (!state.getCustomer(customer)) return reply.code(404).send({ code: 'not-found', message: `Customer ${customer} does not exist` });
+      const item = state.getItems([sku]).get(sku);
+      if (!item) return reply.code(404).send({ code: 'not-found', message: `Item ${sku} does not exist` });
+      return { customer, sku, quantity, currency, unitPrice: item.prices[currency] ?? null };
+    },
+  );
+}
+
+/** `since`, `after` and `limit` of a change-feed call; `limit` only lowers the page size. */
+const ChangesQuerystring = Type.Object({
+  since: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  after: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: CHANGES_PAGE_SIZE })),
+});
+type ChangesQuerystring = Static<typeof ChangesQuerystring>;
+
+/** The records of a change page under their feed's name, with where to resume. */
+function changesAnswer<T>(name: string, page: ChangesPage<T>): Record<string, unknown> {
+  return { [name]: page.items, cursor: page.cursor, more: page.more, ...(page.next === undefined ? {} : { next: page.next }) };
+}
+
+/** A `since` or `after` the feed cannot read: the caller's mistake, answered before anything is read. */
+function invalidChangesQuery(query: ChangesQuerystring): string | undefined {
+  if (query.since !== undefined && !isTimestamp(query.since)) return `since must be an ISO 8601 timestamp with a zone, not ${query.since}`;
+  if (query.after !== undefined && decodePageKey(query.after) === undefined) return 'after must be the next of a previous page';
+  return undefined;
 }
 
 /** `GET /api/customers/:id`: the route pattern, not the URL, so counts do not split per id. */

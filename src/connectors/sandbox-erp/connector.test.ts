@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CrossdockError } from '../../errors/crossdock-error.js';
+import type { Clock } from '../../lib/clock.js';
 import { createHttpClient } from '../../protect/http-client.js';
 import type { HttpClient, ProtectionPolicy } from '../../protect/types.js';
 import type { CallContext, ErpConnector } from '../capabilities.js';
 import { createSandboxErpConnector } from './connector.js';
 import { demoOrder } from './fixtures/documents.js';
 import type { SandboxErpKnobsPatch } from './knobs.js';
+import { SEED_ITEMS } from './seed.js';
 import { startSandboxErpServer, type SandboxErpServer } from './server.js';
 
 const ctx: CallContext = { correlationId: 'test-correlation' };
@@ -47,12 +49,17 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setup(knobs: SandboxErpKnobsPatch = {}, http = fetchHttpClient): Promise<{ erp: SandboxErpServer; connector: ErpConnector }> {
+async function setup(
+  knobs: SandboxErpKnobsPatch = {},
+  http = fetchHttpClient,
+  options: { changesPageSize?: number; clock?: Clock } = {},
+): Promise<{ erp: SandboxErpServer; connector: ErpConnector }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-erp-connector-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-  const erp = await startSandboxErpServer({ dataDir, port: 0, knobs: { latencyMs: 0, ...knobs } });
+  const erp = await startSandboxErpServer({ dataDir, port: 0, knobs: { latencyMs: 0, ...knobs }, ...(options.clock ? { clock: options.clock } : {}) });
   cleanups.push(() => erp.close());
-  return { erp, connector: createSandboxErpConnector({ http: http(erp.apiBaseUrl) }) };
+  const { changesPageSize } = options;
+  return { erp, connector: createSandboxErpConnector({ http: http(erp.apiBaseUrl), ...(changesPageSize === undefined ? {} : { changesPageSize }) }) };
 }
 
 async function setKnobs(erp: SandboxErpServer, knobs: SandboxErpKnobsPatch): Promise<void> {
@@ -133,6 +140,114 @@ describe('sandbox ERP connector', () => {
   });
 });
 
+/** The connector's optional capabilities, which the sandbox connector always has. */
+function capabilities(connector: ErpConnector) {
+  const { changes, stock, prices } = connector;
+  const cancel = connector.orderSink.cancel?.bind(connector.orderSink);
+  if (!changes || !stock || !prices || !cancel) throw new Error('the sandbox ERP connector lacks a capability');
+  return { changes, stock, prices, cancel };
+}
+
+describe('sandbox ERP connector after the sale', () => {
+  it('costs one call per feed when nothing changed, and starts from the beginning of time', async () => {
+    const { erp, connector } = await setup();
+    const { changes } = capabilities(connector);
+    expect(await changes.shipments(undefined, ctx)).toEqual({ items: [], cursor: '1970-01-01T00:00:00.000Z' });
+    expect(await changes.invoices(undefined, ctx)).toEqual({ items: [], cursor: '1970-01-01T00:00:00.000Z' });
+    expect(await changes.stock('2025-03-01T12:00:00.000Z', ctx)).toEqual({ items: [], cursor: '2025-03-01T12:00:00.000Z' });
+    expect(await callCounts(erp)).toEqual({ 'GET /api/changes/shipments': 1, 'GET /api/changes/invoices': 1, 'GET /api/changes/stock': 1 });
+  });
+
+  it('reads every shipment page by page as canonical shipments, oldest first, and resumes from the newest stamp', async () => {
+    // The ERP's clock stands still: every shipment is stamped 12:00, inside any overlap window.
+    const clock = { now: () => Date.parse('2025-03-01T12:00:00Z') };
+    const { erp, connector } = await setup({}, fetchHttpClient, { changesPageSize: 2, clock });
+    const { changes } = capabilities(connector);
+    const ids = ['ord_A', 'ord_B', 'ord_C'];
+    for (const id of ids) {
+      const ref = await connector.orderSink.create(demoOrder({ id }), ctx);
+      expect(erp.state.shipSalesOrder(ref.id, { carrier: 'UPS', tracking: `1Z-${id}` }).outcome).toBe('done');
+    }
+    const page = await changes.shipments(undefined, ctx);
+    expect(page.items.map((s) => s.shipment.orderId)).toEqual(ids);
+    expect(page.items[0]).toEqual({
+      shipment: {
+        orderId: 'ord_A', shipmentId: 'sandbox-erp:shipment:1', shippedAt: expect.any(String), carrier: 'UPS',
+        tracking: [{ number: '1Z-ord_A' }], lines: [{ sku: 'SKU-1', quantity: 3, uom: 'EA' }], warehouse: 'WH1',
+      },
+      number: 'SH-000001',
+      salesOrderNumber: 'SO-000001',
+    });
+    expect(page.cursor).toBe('2025-03-01T12:00:00.000Z');
+    expect((await callCounts(erp))['GET /api/changes/shipments']).toBe(2);
+
+    // Stamped within the overlap window: read again, and the cursor does not move.
+    const again = await changes.shipments(page.cursor, ctx);
+    expect(again.items.map((s) => s.number)).toEqual(['SH-000001', 'SH-000002', 'SH-000003']);
+    expect(again.cursor).toBe(page.cursor);
+    // Far beyond: nothing, and the cursor is the one given.
+    expect(await changes.shipments('2999-01-01T00:00:00.000Z', ctx)).toEqual({ items: [], cursor: '2999-01-01T00:00:00.000Z' });
+  });
+
+  it('reads posted invoices as canonical invoices, and the stock that moved as levels in every warehouse', async () => {
+    const { erp, connector } = await setup();
+    const { changes } = capabilities(connector);
+    const ref = await connector.orderSink.create(demoOrder(), ctx);
+    erp.state.shipSalesOrder(ref.id);
+    erp.state.invoiceSalesOrder(ref.id);
+
+    const invoices = await changes.invoices(undefined, ctx);
+    expect(invoices.items).toEqual([{
+      invoice: {
+        orderId: demoOrder().id, invoiceId: 'sandbox-erp:invoice:1', number: 'INV-000001', invoiceDate: expect.stringMatching(/T00:00:00Z$/),
+        dueDate: expect.stringMatching(/T00:00:00Z$/), currency: 'USD', lines: [{ sku: 'SKU-1', quantity: 3, uom: 'EA', unitPrice: '7.49' }],
+        total: '22.47', terms: { netDays: 30 },
+      },
+      salesOrderNumber: 'SO-000001',
+      state: 'posted',
+    }]);
+
+    const seeded = erp.state.stockLevels(['SKU-1']);
+    const stock = await changes.stock(undefined, ctx);
+    expect(stock.items).toEqual(seeded.map((l) => ({ sku: 'SKU-1', location: l.warehouse, onHand: l.quantity, forecast: l.quantity, uom: 'EA' })));
+    expect(stock.items.find((l) => l.location === 'WH1')?.onHand).toBe(SEED_ITEMS[0]!.stock['WH1']! - 3);
+    expect(stock.cursor).toBe(erp.state.listShipments()[0]!.updatedAt);
+  });
+
+  it('answers stock levels and prices on demand', async () => {
+    const { connector } = await setup();
+    const { stock, prices } = capabilities(connector);
+    expect(await stock.levels(['SKU-11', 'SKU-404'], ctx)).toEqual([
+      { sku: 'SKU-11', location: 'WH1', onHand: 0, forecast: 0, uom: 'EA' },
+      { sku: 'SKU-11', location: 'WH2', onHand: 0, forecast: 0, uom: 'EA' },
+    ]);
+    expect(await prices.unitPrice('C-100', 'SKU-3', 10, 'USD', ctx)).toBe('12.49');
+    expect(await prices.unitPrice('C-500', 'SKU-3', 1, 'EUR', ctx)).toBe('11.49');
+    expect(await prices.unitPrice('C-100', 'SKU-3', 1, 'JPY', ctx)).toBeUndefined();
+    expect(await prices.unitPrice('C-999', 'SKU-3', 1, 'USD', ctx)).toBeUndefined();
+    expect(await prices.unitPrice('C-100', 'SKU-404', 1, 'USD', ctx)).toBeUndefined();
+  });
+
+  it('cancels an order that has not shipped, and reports the refusal of one that has', async () => {
+    const { erp, connector } = await setup();
+    const { cancel } = capabilities(connector);
+    const open = await connector.orderSink.create(demoOrder({ id: 'ord_open' }), ctx);
+    const shipped = await connector.orderSink.create(demoOrder({ id: 'ord_shipped' }), ctx);
+    erp.state.shipSalesOrder(shipped.id);
+
+    expect(await cancel(open, ctx)).toEqual({ outcome: 'cancelled' });
+    expect(erp.state.getSalesOrder(open.id)?.state).toBe('cancelled');
+    expect(await cancel(shipped, ctx)).toEqual({ outcome: 'refused', reason: `Sales order ${shipped.id} is shipped: it can no longer be cancelled` });
+    expect(await rejection(cancel({ system: 'sandbox-erp', id: 'SO-404404' }, ctx))).toMatchObject({ code: 'erp.rejected', kind: 'business' });
+  });
+
+  it('throws a transient error when the ERP fails a poll, so the flow leaves the cursor where it was', async () => {
+    const { connector } = await setup({ errorRate: 1 });
+    const error = await rejection(capabilities(connector).changes.shipments(undefined, ctx));
+    expect(error).toMatchObject({ code: 'target.unavailable', kind: 'transient' });
+  });
+});
+
 describe("sandbox ERP connector through crossdock's HTTP client", () => {
   /** No limits: the point is the client's reading of the ERP's answers, not the policy. */
   const passThrough: ProtectionPolicy = {
@@ -152,6 +267,18 @@ describe("sandbox ERP connector through crossdock's HTTP client", () => {
       code: 'customer.credit-hold',
     });
     expect(erp.state.listSalesOrders()).toHaveLength(1);
+  });
+
+  it('polls changes with the cursor in the query and cancels the same way', async () => {
+    const { erp, connector } = await setup({}, crossdockHttp, { changesPageSize: 1 });
+    const { changes, cancel } = capabilities(connector);
+    const first = await connector.orderSink.create(demoOrder({ id: 'ord_1' }), ctx);
+    const second = await connector.orderSink.create(demoOrder({ id: 'ord_2' }), ctx);
+    erp.state.shipSalesOrder(first.id, { tracking: 'T-1' });
+    erp.state.shipSalesOrder(second.id, { tracking: 'T-2' });
+    const page = await changes.shipments('2000-01-01T00:00:00.000+00:00', ctx);
+    expect(page.items.map((s) => s.shipment.tracking)).toEqual([[{ number: 'T-1' }], [{ number: 'T-2' }]]);
+    expect(await cancel(first, ctx)).toMatchObject({ outcome: 'refused' });
   });
 
   it("hears the rate cap's fractional Retry-After as a transient error with its delay", async () => {

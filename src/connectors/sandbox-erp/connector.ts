@@ -1,15 +1,18 @@
-import Type, { type Static, type TSchema } from 'typebox';
+import Type from 'typebox';
 import { Value } from 'typebox/value';
 import type { Order } from '../../canonical/order.js';
 import type { CallContext, ErpConnector, ErpCustomer, ErpItem, ExternalRef } from '../capabilities.js';
 import { CrossdockError } from '../../errors/crossdock-error.js';
 import type { ErrorCode } from '../../errors/catalogue.js';
 import type { HttpClient, HttpResponse } from '../../protect/types.js';
+import { ErpMessage, expectAnswer as expect, rejected, SANDBOX_ERP_SYSTEM } from './answers.js';
+import { createSandboxChangeFeed } from './change-feed.js';
 import { SandboxCustomer, SandboxItem } from './document.js';
+import { Cancelled } from './fulfilment-documents.js';
 import { orderToSandboxSalesOrder } from './mapping.js';
+import { createSandboxPrices, createSandboxStock } from './stock.js';
 
-/** The system name on external references and errors. */
-export const SANDBOX_ERP_SYSTEM = 'sandbox-erp';
+export { SANDBOX_ERP_SYSTEM } from './answers.js';
 
 /**
  * SKUs per `GET /api/items`; an order with more lines costs one call per chunk. Keeps the
@@ -17,7 +20,6 @@ export const SANDBOX_ERP_SYSTEM = 'sandbox-erp';
  */
 export const ITEMS_CHUNK = 100;
 
-const ErpMessage = Type.Object({ code: Type.String(), message: Type.String() });
 const Duplicate = Type.Object({ code: Type.Literal('duplicate-external-ref'), number: Type.String({ minLength: 1 }) });
 const ItemList = Type.Object({ items: Type.Array(SandboxItem) });
 const OrderRef = Type.Object({ number: Type.String({ minLength: 1 }) });
@@ -30,12 +32,19 @@ const REFUSALS: Record<string, ErrorCode> = {
   'unknown-item': 'sku.unknown',
 };
 
+export interface SandboxErpConnectorDeps {
+  /** HTTP to the ERP (base URL ending in `/sandbox/erp`), already wrapped by the ERP target's protection policy. */
+  http: HttpClient;
+  /** Records per change-feed call; the ERP's own cap (500) when absent. Smaller in tests of paging. */
+  changesPageSize?: number;
+}
+
 /**
  * The sandbox ERP seen through the capability interfaces. Reaches it only through `http`
  * (already wrapped by the ERP target's protection policy, which throws for 429/5xx/timeouts),
  * and turns the ERP's 2xx–4xx answers into values or catalogue errors.
  */
-export function createSandboxErpConnector(deps: { http: HttpClient }): ErpConnector {
+export function createSandboxErpConnector(deps: SandboxErpConnectorDeps): ErpConnector {
   const { http } = deps;
 
   async function getCustomer(accountId: string, ctx: CallContext): Promise<ErpCustomer | undefined> {
@@ -87,7 +96,30 @@ export function createSandboxErpConnector(deps: { http: HttpClient }): ErpConnec
     return salesOrderRef(expect(response, 201, OrderRef, 'salesOrder.create').number);
   }
 
-  return { name: SANDBOX_ERP_SYSTEM, masterData: { getCustomer, getItems }, orderSink: { findByExternalRef, create } };
+  /** Asks the ERP to cancel; it refuses (409) once anything shipped or was invoiced. */
+  async function cancel(ref: ExternalRef, ctx: CallContext): Promise<{ outcome: 'cancelled' | 'refused'; reason?: string }> {
+    const response = await http.request(
+      { method: 'POST', path: `/api/sales-orders/${encodeURIComponent(ref.id)}/cancel`, operation: 'salesOrder.cancel' },
+      ctx,
+    );
+    if (response.status === 409 && Value.Check(ErpMessage, response.body)) return { outcome: 'refused', reason: response.body.message };
+    if (response.status === 404) {
+      throw new CrossdockError('erp.rejected', `The sandbox ERP has no sales order ${ref.id} to cancel`, {
+        target: SANDBOX_ERP_SYSTEM, context: { salesOrder: ref.id, status: 404 },
+      });
+    }
+    expect(response, 200, Cancelled, 'salesOrder.cancel');
+    return { outcome: 'cancelled' };
+  }
+
+  return {
+    name: SANDBOX_ERP_SYSTEM,
+    masterData: { getCustomer, getItems },
+    orderSink: { findByExternalRef, create, cancel },
+    changes: createSandboxChangeFeed({ http, ...(deps.changesPageSize === undefined ? {} : { pageSize: deps.changesPageSize }) }),
+    stock: createSandboxStock({ http }),
+    prices: createSandboxPrices({ http }),
+  };
 }
 
 function salesOrderRef(number: string): ExternalRef {
@@ -104,17 +136,3 @@ function refusal(response: HttpResponse): CrossdockError {
   });
 }
 
-/** The answer if it has the expected status and shape; anything else breaks the contract. */
-function expect<S extends TSchema>(response: HttpResponse, status: number, schema: S, operation: string): Static<S> {
-  if (response.status === status && Value.Check(schema, response.body)) return response.body;
-  throw rejected(response, operation);
-}
-
-function rejected(response: HttpResponse, operation: string): CrossdockError {
-  const erp = Value.Check(ErpMessage, response.body) ? response.body : undefined;
-  return new CrossdockError(
-    'target.rejected',
-    `Unexpected answer from the sandbox ERP to ${operation}: HTTP ${response.status}${erp ? ` ${erp.code}: ${erp.message}` : ''}`,
-    { target: SANDBOX_ERP_SYSTEM, context: { operation, status: response.status, ...(erp ? { erpCode: erp.code, erpMessage: erp.message } : {}) } },
-  );
-}

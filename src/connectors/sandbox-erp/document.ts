@@ -83,6 +83,15 @@ export const SandboxSalesOrderInput = Type.Object(
 export type SandboxSalesOrderInput = Static<typeof SandboxSalesOrderInput>;
 export type SandboxSalesOrderLine = Static<typeof SandboxSalesOrderLine>;
 
+/** Where a sales order stands: open until shipped in full, or cancelled (never once anything shipped). */
+export const SalesOrderState = Type.Union([
+  Type.Literal('open'),
+  Type.Literal('partially-shipped'),
+  Type.Literal('shipped'),
+  Type.Literal('cancelled'),
+]);
+export type SalesOrderState = Static<typeof SalesOrderState>;
+
 /** A sales order as the ERP keeps and returns it. */
 export const SandboxSalesOrder = Type.Object({
   ...SandboxSalesOrderInput.properties,
@@ -90,6 +99,7 @@ export const SandboxSalesOrder = Type.Object({
   number: Type.String({ minLength: 1 }),
   /** Lines, charges and taxes, two decimals. */
   total: Decimal,
+  state: SalesOrderState,
   createdAt: Type.String(),
 });
 export type SandboxSalesOrder = Static<typeof SandboxSalesOrder>;

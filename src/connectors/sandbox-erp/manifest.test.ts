@@ -28,7 +28,7 @@ function jsonClient(baseUrl: () => string): HttpClient {
 
 describe('createSandboxErp', () => {
   it("runs in-process: routes mounted on the host's server, connector calling them over HTTP", async () => {
-    expect(sandboxErpManifest).toEqual({ name: 'sandbox-erp', kind: 'erp', capabilities: ['masterData', 'orderSink'] });
+    expect(sandboxErpManifest).toEqual({ name: 'sandbox-erp', kind: 'erp', capabilities: ['masterData', 'orderSink', 'changes', 'stock', 'prices'] });
     const dataDir = mkdtempSync(join(tmpdir(), 'sandbox-erp-manifest-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const app = Fastify();

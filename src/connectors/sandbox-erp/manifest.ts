@@ -10,7 +10,7 @@ import { openSandboxErpState, type SandboxErpState } from './state.js';
 export const sandboxErpManifest = {
   name: 'sandbox-erp',
   kind: 'erp',
-  capabilities: ['masterData', 'orderSink'],
+  capabilities: ['masterData', 'orderSink', 'changes', 'stock', 'prices'],
 } as const;
 
 export interface SandboxErp {

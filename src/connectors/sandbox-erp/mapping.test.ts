@@ -1,8 +1,10 @@
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
+import { InvoiceSubmission } from '../../canonical/invoice.js';
+import { ShipmentSubmission } from '../../canonical/shipment.js';
 import { SandboxSalesOrderInput } from './document.js';
-import { demoOrder } from './fixtures/documents.js';
-import { orderToSandboxSalesOrder } from './mapping.js';
+import { demoInvoice, demoOrder, demoShipment } from './fixtures/documents.js';
+import { invoiceFromSandbox, orderToSandboxSalesOrder, shipmentFromSandbox, stockLevelFromSandbox } from './mapping.js';
 
 describe('orderToSandboxSalesOrder', () => {
   it("maps a canonical order to the ERP's sales-order document, with crossdock's id as external reference", () => {
@@ -64,5 +66,89 @@ describe('orderToSandboxSalesOrder', () => {
     expect(Object.values(document).some((v: unknown) => v === undefined)).toBe(false);
     expect('charges' in document).toBe(false);
     expect(Value.Check(SandboxSalesOrderInput, document)).toBe(true);
+  });
+});
+
+describe('shipmentFromSandbox', () => {
+  it("maps the sandbox's shipment to the canonical shipment of the order it carries the reference of", () => {
+    const erp = shipmentFromSandbox(demoShipment());
+    expect(erp).toEqual({
+      shipment: {
+        orderId: 'ord_TEST0001',
+        shipmentId: 'sandbox-erp:shipment:1',
+        shippedAt: '2025-03-01T12:00:00.000Z',
+        carrier: 'UPS',
+        tracking: [{ number: '1Z999AA10123456784' }],
+        lines: [{ sku: 'SKU-1', quantity: 2, uom: 'EA' }, { sku: 'SKU-2', quantity: 1, uom: 'EA' }],
+        warehouse: 'WH1',
+      },
+      number: 'SH-000001',
+      salesOrderNumber: 'SO-000001',
+    });
+    expect(Value.Check(ShipmentSubmission, erp.shipment)).toBe(true);
+  });
+
+  it('ships a SKU on two order lines as one line, and no tracking as none', () => {
+    const erp = shipmentFromSandbox(demoShipment({
+      tracking: null,
+      lines: [
+        { lineNo: 1, sku: 'SKU-1', quantity: 2, uom: 'EA', warehouse: 'WH1' },
+        { lineNo: 3, sku: 'SKU-1', quantity: 1.5, uom: 'EA', warehouse: 'WH1' },
+        { lineNo: 4, sku: 'SKU-1', quantity: 1, uom: 'CA', warehouse: 'WH1' },
+      ],
+    }));
+    expect(erp.shipment.tracking).toEqual([]);
+    expect(erp.shipment.lines).toEqual([{ sku: 'SKU-1', quantity: 3.5, uom: 'EA' }, { sku: 'SKU-1', quantity: 1, uom: 'CA' }]);
+    expect(Value.Check(ShipmentSubmission, erp.shipment)).toBe(true);
+  });
+});
+
+describe('invoiceFromSandbox', () => {
+  it("maps the sandbox's posted invoice to the canonical invoice, freight as a shipping charge, due in its net days", () => {
+    const erp = invoiceFromSandbox(demoInvoice());
+    expect(erp).toEqual({
+      invoice: {
+        orderId: 'ord_TEST0001',
+        invoiceId: 'sandbox-erp:invoice:1',
+        number: 'INV-000001',
+        invoiceDate: '2025-03-01T00:00:00Z',
+        dueDate: '2025-03-31T00:00:00Z',
+        currency: 'USD',
+        lines: [{ sku: 'SKU-1', quantity: 2, uom: 'EA', unitPrice: '7.49' }, { sku: 'SKU-2', quantity: 1, uom: 'EA', unitPrice: '9.99' }],
+        charges: [{ type: 'shipping', amount: '5.00' }],
+        total: '29.97',
+        terms: { netDays: 30 },
+      },
+      salesOrderNumber: 'SO-000001',
+      state: 'posted',
+    });
+    expect(Value.Check(InvoiceSubmission, erp.invoice)).toBe(true);
+  });
+
+  it('keeps descriptions, discounts (negative) and taxes, and leaves out charges and taxes an invoice has none of', () => {
+    const full = invoiceFromSandbox(demoInvoice({
+      lines: [{ lineNo: 1, sku: 'SKU-1', description: 'Widget 1', quantity: 2, uom: 'EA', unitPrice: '7.49', amount: '14.98' }],
+      charges: [{ kind: 'discount', amount: '-1.00', description: 'Discount on line 1 (SKU-1)' }, { kind: 'handling', amount: '2.00' }],
+      taxes: [{ name: 'VAT', amount: '3.20', rate: '0.20' }],
+      total: '19.18',
+    }));
+    expect(full.invoice).toMatchObject({
+      lines: [{ sku: 'SKU-1', description: 'Widget 1' }],
+      charges: [{ type: 'discount', amount: '-1.00', description: 'Discount on line 1 (SKU-1)' }, { type: 'handling', amount: '2.00' }],
+      taxes: [{ name: 'VAT', amount: '3.20', rate: '0.20' }],
+      total: '19.18',
+    });
+    expect(Value.Check(InvoiceSubmission, full.invoice)).toBe(true);
+
+    const bare = invoiceFromSandbox(demoInvoice({ charges: [], taxes: [] })).invoice;
+    expect('charges' in bare || 'taxes' in bare).toBe(false);
+  });
+});
+
+describe('stockLevelFromSandbox', () => {
+  it('forecasts what is on hand: the sandbox allocates nothing to open orders', () => {
+    expect(stockLevelFromSandbox({ sku: 'SKU-5', warehouse: 'WH2', quantity: 12, uom: 'CA', updatedAt: null })).toEqual({
+      sku: 'SKU-5', location: 'WH2', onHand: 12, forecast: 12, uom: 'CA',
+    });
   });
 });

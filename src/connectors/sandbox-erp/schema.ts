@@ -53,6 +53,64 @@ CREATE TABLE call_counters (
 );`,
     seed,
   },
+  {
+    // After the sale: shipments and invoices, sales orders that move (shipped, cancelled), and
+    // stock rows stamped when they change so the change feed can find them. Seeded stock keeps
+    // a null stamp: it is where the books start, not a change.
+    version: 2,
+    sql: `
+ALTER TABLE sales_orders ADD COLUMN state TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE stock ADD COLUMN updated_at TEXT;
+CREATE INDEX stock_updated_at ON stock (updated_at);
+CREATE TABLE shipments (
+  id INTEGER PRIMARY KEY,
+  number TEXT NOT NULL UNIQUE,
+  sales_order TEXT NOT NULL REFERENCES sales_orders (number),
+  carrier TEXT NOT NULL,
+  tracking TEXT,
+  warehouse TEXT NOT NULL,
+  shipped_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX shipments_sales_order ON shipments (sales_order);
+CREATE INDEX shipments_updated_at ON shipments (updated_at, id);
+CREATE TABLE shipment_lines (
+  shipment_id INTEGER NOT NULL REFERENCES shipments (id),
+  line_no INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  quantity REAL NOT NULL,
+  uom TEXT NOT NULL,
+  warehouse TEXT NOT NULL,
+  PRIMARY KEY (shipment_id, line_no)
+);
+CREATE TABLE invoices (
+  id INTEGER PRIMARY KEY,
+  number TEXT NOT NULL UNIQUE,
+  sales_order TEXT NOT NULL REFERENCES sales_orders (number),
+  state TEXT NOT NULL,
+  currency TEXT NOT NULL,
+  invoice_date TEXT NOT NULL,
+  due_date TEXT NOT NULL,
+  net_days INTEGER NOT NULL,
+  charges TEXT NOT NULL,
+  taxes TEXT NOT NULL,
+  total TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX invoices_sales_order ON invoices (sales_order);
+CREATE INDEX invoices_updated_at ON invoices (updated_at, id);
+CREATE TABLE invoice_lines (
+  invoice_id INTEGER NOT NULL REFERENCES invoices (id),
+  line_no INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  description TEXT,
+  quantity REAL NOT NULL,
+  uom TEXT NOT NULL,
+  unit_price TEXT NOT NULL,
+  amount TEXT NOT NULL,
+  PRIMARY KEY (invoice_id, line_no)
+);`,
+  },
 ];
 
 /** Brings the database to the latest version; seeds demo data when it is created. */
