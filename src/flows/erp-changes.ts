@@ -160,10 +160,11 @@ async function takeStock(deps: ErpChangeDeps, levels: readonly ErpStockLevel[], 
     messageId: newId('msg', now), correlationId, source: deps.erpName, kind: 'inventory', raw: JSON.stringify(levels),
     canonical: { source: deps.erpName, changes }, status: 'accepted', now,
   });
-  const changedSkus = new Set(changes.map((c) => c.sku));
-  const updates: AvailabilityUpdate[] = [...changedSkus].map((sku) => ({
-    sku,
-    available: Math.max(0, Math.floor(levels.filter((l) => l.sku === sku).reduce((sum, l) => sum + Math.max(0, l.forecast), 0))),
+  // What each changed SKU may sell: its forecast summed over the locations, never below zero.
+  const forecastBySku = new Map<string, number>();
+  for (const l of levels) forecastBySku.set(l.sku, (forecastBySku.get(l.sku) ?? 0) + Math.max(0, l.forecast));
+  const updates: AvailabilityUpdate[] = [...new Set(changes.map((c) => c.sku))].map((sku) => ({
+    sku, available: Math.floor(forecastBySku.get(sku) ?? 0),
   }));
   const takers = [...deps.channels.values()].filter((c) => c.connector.availability);
   const batches = await queueAvailability({ store: deps.store, maxAttempts: deps.maxAttempts, now }, takers, updates, { source: deps.erpName, correlationId });
