@@ -6,6 +6,8 @@ import { ConfigSchema, type ConfigFile } from './schema.js';
 import { DEFAULT_PROTECTION, type ProtectionSettings } from '../protect/types.js';
 import { isTrytonUrl, parseTrytonUrl, redact, type TrytonUrl } from '../connectors/tryton/url.js';
 import { trytonSettings, type TrytonSettings } from '../connectors/tryton/settings.js';
+import { resolveInventory, type InventorySettings } from '../inventory/config-schema.js';
+import { resolvePrices, type PriceSettings } from '../pricing/config-schema.js';
 
 /** Configuration with every default applied: what the composition root reads. */
 export interface Config {
@@ -18,6 +20,8 @@ export interface Config {
   log: { level: string };
   channels: ChannelInstanceSettings[];
   edi: EdiSettings;
+  inventory: InventorySettings;
+  prices: PriceSettings;
 }
 
 export type ErpSettings =
@@ -135,7 +139,16 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
     log: { level: fromEnv('CROSSDOCK_LOG_LEVEL') ?? file.log?.level ?? 'info' },
     channels: resolveChannels(file.channels ?? [], env),
     edi: resolveEdi(file.edi, env),
+    ...resolveStockAndPrices(file, env),
   };
+}
+
+function resolveStockAndPrices(file: ConfigFile, env: NodeJS.ProcessEnv): Pick<Config, 'inventory' | 'prices'> {
+  const problems: string[] = [];
+  const inventory = resolveInventory(file.inventory, env, problems);
+  const prices = resolvePrices(file.prices, env, problems);
+  if (problems.length > 0) throw new ConfigError('the inventory or prices configuration is not valid', problems);
+  return { inventory, prices };
 }
 
 function resolveErp(erp: ConfigFile['erp'], urlOverride: string | undefined, env: NodeJS.ProcessEnv): ErpSettings {

@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox';
 import { StringEnum } from '../canonical/common.js';
+import { InventoryConfigSchema } from '../inventory/config-schema.js';
+import { PricesConfigSchema } from '../pricing/config-schema.js';
 
 const Protection = Type.Object(
   {
@@ -124,6 +126,8 @@ export const ConfigSchema = Type.Object(
       partners: Type.Array(EdiPartner, { description: 'Trading partners, each with its identifiers, delimiters, transport and cross-references' }),
     }, { additionalProperties: false, description: 'EDI X12 trading partners' })),
     channels: Type.Optional(Type.Array(ChannelInstance, { description: 'Sales channel instances: each with its own credentials, settings and cross-references' })),
+    inventory: Type.Optional(InventoryConfigSchema),
+    prices: Type.Optional(PricesConfigSchema),
     worker: Type.Optional(Type.Object({
       concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Jobs run at once per process. @default 32' })),
       leaseMs: Type.Optional(Type.Integer({ minimum: 1000, description: 'Lease on a claimed job; a dead holder loses it after this. @default 30000' })),

@@ -154,4 +154,51 @@ CREATE TABLE edi_sent_groups (
 CREATE INDEX edi_sent_groups_pending ON edi_sent_groups (ack_due_at) WHERE ack_status = 'pending';
 `,
   },
+  {
+    version: 4,
+    name: 'inventory levels, reservations, published availability, price rules',
+    sql: `
+CREATE TABLE inventory_levels (
+  sku text NOT NULL,
+  location text NOT NULL,
+  on_hand double precision NOT NULL,
+  allocated double precision NOT NULL,
+  in_transit double precision NOT NULL,
+  expected_at text,
+  as_of bigint NOT NULL,
+  source text NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (sku, location)
+);
+
+CREATE TABLE inventory_reservations (
+  order_id text NOT NULL,
+  line integer NOT NULL,
+  sku text NOT NULL,
+  location text NOT NULL,
+  quantity double precision NOT NULL,
+  channel text NOT NULL,
+  posted_at bigint,
+  expires_at bigint NOT NULL,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (order_id, line, sku, location)
+);
+
+CREATE TABLE availability_published (
+  channel text NOT NULL,
+  sku text NOT NULL,
+  available bigint NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (channel, sku)
+);
+
+CREATE TABLE price_rules (
+  id text PRIMARY KEY,
+  source text NOT NULL,
+  body jsonb NOT NULL,
+  updated_at bigint NOT NULL
+);
+CREATE INDEX price_rules_source ON price_rules (source);
+`,
+  },
 ];

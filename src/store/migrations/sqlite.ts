@@ -158,4 +158,51 @@ CREATE TABLE edi_sent_groups (
 CREATE INDEX edi_sent_groups_pending ON edi_sent_groups (ack_due_at) WHERE ack_status = 'pending';
 `,
   },
+  {
+    version: 4,
+    name: 'inventory levels, reservations, published availability, price rules',
+    sql: `
+CREATE TABLE inventory_levels (
+  sku TEXT NOT NULL,
+  location TEXT NOT NULL,
+  on_hand REAL NOT NULL,
+  allocated REAL NOT NULL,
+  in_transit REAL NOT NULL,
+  expected_at TEXT,
+  as_of INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (sku, location)
+) WITHOUT ROWID;
+
+CREATE TABLE inventory_reservations (
+  order_id TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  sku TEXT NOT NULL,
+  location TEXT NOT NULL,
+  quantity REAL NOT NULL,
+  channel TEXT NOT NULL,
+  posted_at INTEGER,
+  expires_at INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (order_id, line, sku, location)
+) WITHOUT ROWID;
+
+CREATE TABLE availability_published (
+  channel TEXT NOT NULL,
+  sku TEXT NOT NULL,
+  available INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (channel, sku)
+) WITHOUT ROWID;
+
+CREATE TABLE price_rules (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  body TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX price_rules_source ON price_rules (source);
+`,
+  },
 ];
