@@ -41,6 +41,11 @@ import { EDI_POLL_QUEUE, ediPollHandler, ediReceiveHandler, ediSendHandler, type
 import type { ChannelType } from '../channels/types.js';
 import { createOrderReviseHandler } from '../flows/order/revise.js';
 import { ERP_CHANGES_QUEUE, ERP_FEEDS, erpChangesHandler } from '../flows/erp-changes.js';
+import { inventoryRoutes } from '../api/inventory.js';
+import { InventoryEngine } from '../inventory/engine.js';
+import { inventoryOrderEventDispatcher } from '../inventory/order-events.js';
+import { AvailabilityPublisher } from '../inventory/publisher.js';
+import { INVENTORY_RECONCILE_QUEUE, inventoryReconcileHandler } from '../inventory/reconcile.js';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -87,6 +92,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const channels = buildChannelInstances(config.channels, options.channelTypes ?? CHANNEL_TYPES, (instance) =>
     channelDeps(instance, { policies, clock, logger: log, ...(options.fetch ? { fetch: options.fetch } : {}) }));
   const deps: ApiDeps = { store, clock, metrics, maxAttempts: config.worker.maxAttempts, notifyWork, channels };
+  const inventory = new InventoryEngine({ store, clock, settings: config.inventory, metrics, logger: log });
+  const publisher = new AvailabilityPublisher({
+    engine: inventory, store, clock, channels: [...channels.values()].filter((c) => c.connector.availability),
+    maxAttempts: config.worker.maxAttempts, notifyWork, metrics, logger: log,
+  });
   const edi: EdiDeps = {
     store, clock, metrics, maxAttempts: config.worker.maxAttempts, notifyWork,
     partners: buildEdiPartners(config.edi.partners, policies), identity: config.edi.identity,
@@ -95,6 +105,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await shipmentRoutes(http, deps);
   await invoiceRoutes(http, deps);
   await availabilityRoutes(http, deps);
+  await inventoryRoutes(http, { ...deps, inventory });
   await channelWebhookRoutes(http, deps);
   await ediRoutes(http, edi);
   await messageRoutes(http, deps);
@@ -115,6 +126,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   let started = false;
   let polls: { stop(): void } | undefined;
   let relay: { stop(): void } | undefined;
+  let inventoryRelay: { stop(): void } | undefined;
   /** Channel polls and EDI folder polls: one job per source and interval across all processes. */
   const periodicJobs = (): PeriodicJob[] => [
     ...[...channels.values()].filter((c) => c.connector.polling).map((c) => ({
@@ -126,6 +138,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Missing 997s are looked for every minute: the windows are hours.
     ...(edi.partners.size > 0 ? [{ name: 'edi-overdue-scan', queue: EDI_OVERDUE_SCAN_QUEUE, payload: {}, intervalMs: 60_000 }] : []),
     // An ERP without webhooks is asked what changed: shipments, invoices, stock.
+    { name: 'inventory-reconcile', queue: INVENTORY_RECONCILE_QUEUE, payload: {}, intervalMs: config.inventory.reconcileMs },
     ...(erp?.connector.changes
       ? ERP_FEEDS.map((feed) => ({ name: `erp-changes:${feed}`, queue: ERP_CHANGES_QUEUE, payload: { feed }, intervalMs: config.erp.changePollSeconds * 1000 }))
       : []),
@@ -134,10 +147,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     config, http, store, metrics, policies,
     worker: () => worker,
     async start() {
+      // Stock and reservations are in memory before the first request or job needs them.
+      await inventory.start();
       await http.listen({ port: config.server.port, host: config.server.host });
       const address = http.server.address() as AddressInfo;
       const baseUrl = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${address.port}`;
       erp = attachErp.connect(config, { baseUrl, policies, clock, sandbox });
+      inventory.allocatedBy(erp.connector.changes ? [erp.connector.name] : []);
       const channelJobs = {
         store, clock, metrics, maxAttempts: config.worker.maxAttempts, instances: channels, notifyWork, logger: log,
         otherShipmentSink: (channel: string) => { const partner = edi.partners.get(channel); return partner ? ediShipmentSink(edi, partner) : undefined; },
@@ -146,12 +162,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         {
           store, clock, logger: log, metrics,
           handlers: [
-            createOrderProcessHandler({ store, erp: erp.connector, clock, metrics }),
+            createOrderProcessHandler({ store, erp: erp.connector, clock, metrics, inventory }),
+            inventoryReconcileHandler({ engine: inventory, store, now: () => clock.now(), onReport: (r) => { if (r.findings.length > 0) log.warn({ findings: r.findings }, 'reservation reconciliation released stock'); } }),
             createOrderReviseHandler({ store, clock, metrics, erp: erp.connector }),
             ...(erp.connector.changes
               ? [erpChangesHandler({
                   store, clock, metrics, logger: log, maxAttempts: config.worker.maxAttempts, erpName: erp.connector.name,
-                  feed: erp.connector.changes, channels, notifyWork,
+                  feed: erp.connector.changes, inventory, notifyWork,
                 })]
               : []),
             channelDeliveryHandler(channelJobs),
@@ -179,6 +196,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         config.worker,
       );
       worker.start();
+      await publisher.start();
+      inventoryRelay = startOutboxRelay({ name: 'inventory', store, clock, logger: log, dispatch: inventoryOrderEventDispatcher(inventory) });
       polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobs() });
       if (edi.partners.size > 0) relay = startOutboxRelay({ name: 'edi', store, clock, logger: log, dispatch: ediOrderEventDispatcher(edi) });
       started = true;
@@ -190,6 +209,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       stopping = true;
       polls?.stop();
       relay?.stop();
+      inventoryRelay?.stop();
+      await publisher.stop();
       if (started) await worker?.stop();
       await http.close();
       await erp?.close();

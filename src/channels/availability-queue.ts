@@ -20,7 +20,8 @@ export async function queueAvailability(
   deps: { store: Store; maxAttempts: number; now: number },
   instances: readonly ChannelInstance[],
   updates: readonly AvailabilityUpdate[],
-  origin: { source: string; correlationId: string },
+  /** `changedAt`: when the oldest change these updates carry reached crossdock (freshness is measured from it). */
+  origin: { source: string; correlationId: string; changedAt?: number },
 ): Promise<AvailabilityBatch[]> {
   const { now } = deps;
   const batches: AvailabilityBatch[] = [];
@@ -32,7 +33,7 @@ export async function queueAvailability(
       const chunk = channelUpdates.slice(i, i + sink.maxBatch);
       const result = await deps.store.recordInbound({
         messageId: newId('msg', now), correlationId: origin.correlationId, source: origin.source, kind: 'availability', channelRef: instance.id,
-        raw: JSON.stringify({ channel: instance.id, updates: chunk }), canonical: { instance: instance.id, updates: chunk }, status: 'accepted',
+        raw: JSON.stringify({ channel: instance.id, updates: chunk }), canonical: { instance: instance.id, updates: chunk, ...(origin.changedAt === undefined ? {} : { changedAt: origin.changedAt }) }, status: 'accepted',
         job: {
           id: newId('job', now), queue: AVAILABILITY_PUBLISH_QUEUE, payload: { instance: instance.id }, correlationId: origin.correlationId,
           runAt: now, maxAttempts: deps.maxAttempts, now,

@@ -207,6 +207,8 @@ export function availabilityPublishHandler(deps: ChannelJobDeps): JobHandler {
         detail: { channel: instance.id, published: updates.length - rejected.length, rejected, ...(result.detail === undefined ? {} : { channel_detail: result.detail }) },
       });
       deps.metrics?.availabilityPublished.inc({ channel: instance.id }, updates.length - rejected.length);
+      const changedAt = (message.canonical as { changedAt?: unknown }).changedAt;
+      if (typeof changedAt === 'number') deps.metrics?.inventoryFreshness.observe({ channel: instance.id }, Math.max(0, deps.clock.now() - changedAt) / 1000);
       return 'done';
     },
   };

@@ -63,6 +63,22 @@ export const ERRORS = {
     kind: 'business', status: 422, title: 'Unknown SKU',
     action: 'Create the item in the ERP or add a SKU cross-reference, then replay the order.',
   },
+  'inventory.insufficient': {
+    kind: 'business', status: 422, title: 'Not enough stock to promise',
+    action: 'Receive or transfer stock, allow backorders for the channel, or reduce the order; then replay it. The reason names each short line.',
+  },
+  'inventory.feed-invalid': {
+    kind: 'rejected', status: 422, title: 'The stock file cannot be read',
+    action: 'Correct the rows and columns listed in `errors` (or the feed\'s `columns` settings) and send the whole file again; nothing from it was applied, and the file is kept in the journal.',
+  },
+  'inventory.feed-unauthorized': {
+    kind: 'rejected', status: 401, title: 'Missing or wrong bearer token for the stock feed',
+    action: 'Send `Authorization: Bearer <token>` with the feed\'s configured `httpToken`.',
+  },
+  'price.mismatch': {
+    kind: 'business', status: 422, title: 'The channel price is outside the tolerance of the price book',
+    action: 'Check the lines named in the reason: correct the price in the channel (or the rule in the price book, or the tolerance in `prices.channels`), then replay the order.',
+  },
   'erp.rejected': {
     kind: 'business', status: 422, title: 'The ERP refused the document',
     action: 'Read the ERP message in the detail, correct the data in the ERP or the mapping, then replay.',

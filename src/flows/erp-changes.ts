@@ -1,11 +1,8 @@
-import type { AvailabilityUpdate } from '../canonical/availability.js';
-import { queueAvailability } from '../channels/availability-queue.js';
-import type { ChannelInstance } from '../channels/instances.js';
 import { acceptShipment } from '../channels/shipment-intake.js';
 import type { CallContext, ChangePage, ErpChangeFeed, ErpInvoice, ErpShipment, ErpStockLevel } from '../connectors/capabilities.js';
 import { asCrossdockError, CrossdockError } from '../errors/crossdock-error.js';
+import type { InventoryIntake } from '../inventory/model.js';
 import type { Clock } from '../lib/clock.js';
-import { newId } from '../lib/ids.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { InboundRecordResult, Job, OrderRecord, Store } from '../store/types.js';
@@ -27,8 +24,8 @@ export interface ErpChangeDeps {
   /** The ERP's name on journal entries (`source`) and cursors. */
   erpName: string;
   feed: ErpChangeFeed;
-  /** Channel instances, for publishing stock changes as availability. */
-  channels: ReadonlyMap<string, ChannelInstance>;
+  /** Takes the ERP's stock levels. */
+  inventory: InventoryIntake;
   notifyWork: () => void;
 }
 
@@ -38,8 +35,8 @@ export interface ErpChangeDeps {
  * - a shipment the ERP marked done → `acceptShipment` (journaled once per order and shipment,
  *   published to the order's channel, the order moves to shipped or partially shipped);
  * - a posted invoice → `acceptInvoice` (the order moves to invoiced);
- * - stock levels → the levels that changed since the last poll, journaled as one inventory
- *   message, and published to the channels as availability.
+ * - stock levels → the inventory engine, which journals what changed and publishes the
+ *   availability it changed to the channels.
  * The cursor moves only after everything the poll found is journaled; records the overlap window
  * brings back are recognised by their idempotency keys, so none is taken twice or missed.
  */
@@ -51,6 +48,7 @@ export function erpChangesHandler(deps: ErpChangeDeps): JobHandler {
       if (!(ERP_FEEDS as readonly unknown[]).includes(feed)) throw new CrossdockError('internal.defect', `job ${job.id} names no ERP feed`);
       const cursorName = `erp:${deps.erpName}:${feed as ErpFeed}`;
       const since = await deps.store.getCursor(cursorName);
+      const polledAt = deps.clock.now();
       const ctx: CallContext = { correlationId: job.correlationId, signal: jobCtx.signal };
       let page: ChangePage<ErpShipment | ErpInvoice | ErpStockLevel>;
       try {
@@ -63,7 +61,7 @@ export function erpChangesHandler(deps: ErpChangeDeps): JobHandler {
         deps.logger?.warn({ erp: deps.erpName, feed, code: e.code, err: e.message }, 'ERP change poll failed; the next one resumes from the cursor');
         return 'done';
       }
-      const taken = await take(deps, feed as ErpFeed, page.items, job.correlationId);
+      const taken = await take(deps, feed as ErpFeed, page.items, job.correlationId, polledAt);
       if (page.cursor !== since) await deps.store.setCursor(cursorName, page.cursor, deps.clock.now());
       if (taken > 0) deps.notifyWork();
       deps.metrics?.erpChangesTaken.inc({ feed: feed as string }, taken);
@@ -73,14 +71,14 @@ export function erpChangesHandler(deps: ErpChangeDeps): JobHandler {
 }
 
 /** Hands one page to its flow; returns how many records were new to crossdock. */
-async function take(deps: ErpChangeDeps, feed: ErpFeed, items: readonly (ErpShipment | ErpInvoice | ErpStockLevel)[], correlationId: string): Promise<number> {
+async function take(deps: ErpChangeDeps, feed: ErpFeed, items: readonly (ErpShipment | ErpInvoice | ErpStockLevel)[], correlationId: string, polledAt: number): Promise<number> {
   switch (feed) {
     case 'shipments':
       return count(items as ErpShipment[], (s) => takeShipment(deps, s));
     case 'invoices':
       return count(items as ErpInvoice[], (i) => takeInvoice(deps, i));
     case 'stock':
-      return takeStock(deps, items as ErpStockLevel[], correlationId);
+      return takeStock(deps, items as ErpStockLevel[], correlationId, polledAt);
   }
 }
 
@@ -128,55 +126,20 @@ function takeInvoice(deps: ErpChangeDeps, erp: ErpInvoice): Promise<boolean> {
   }));
 }
 
-/** The last levels crossdock saw of one SKU at one location, kept with the ERP's cursors. */
-interface KnownLevel {
-  onHand: number;
-  forecast: number;
-}
-
 /**
- * Journals the levels that differ from the last ones seen (one inventory message per poll, with
- * each change's delta) and publishes what channels may sell of each changed SKU: its forecast
- * summed over the locations, never below zero.
- * TODO(issue 6): the inventory engine (reservations, allocation rules, safety stock) replaces
- * this direct publication and the per-level cursors.
+ * Hands the levels the poll found to the inventory engine, as figures that now stand (`set`)
+ * as of the poll's start: what changed is journaled and published to the channels through their
+ * allocation rules, and reservations of orders posted before the poll hand over to the ERP's
+ * allocation. What the ERP has promised to its open sales is on hand less its forecast.
  */
-async function takeStock(deps: ErpChangeDeps, levels: readonly ErpStockLevel[], correlationId: string): Promise<number> {
-  const changes: { sku: string; location: string; uom: string; onHand: number; forecast: number; previous: KnownLevel | null; delta: KnownLevel }[] = [];
-  const now = deps.clock.now();
-  for (const level of levels) {
-    const name = levelCursor(deps.erpName, level.sku, level.location);
-    const stored = await deps.store.getCursor(name);
-    const previous = stored === undefined ? null : (JSON.parse(stored) as KnownLevel);
-    if (previous && previous.onHand === level.onHand && previous.forecast === level.forecast) continue;
-    changes.push({
-      sku: level.sku, location: level.location, uom: level.uom, onHand: level.onHand, forecast: level.forecast, previous,
-      delta: { onHand: level.onHand - (previous?.onHand ?? 0), forecast: level.forecast - (previous?.forecast ?? 0) },
-    });
-  }
-  if (changes.length === 0) return 0;
-
-  const message = await deps.store.recordInbound({
-    messageId: newId('msg', now), correlationId, source: deps.erpName, kind: 'inventory', raw: JSON.stringify(levels),
-    canonical: { source: deps.erpName, changes }, status: 'accepted', now,
-  });
-  // What each changed SKU may sell: its forecast summed over the locations, never below zero.
-  const forecastBySku = new Map<string, number>();
-  for (const l of levels) forecastBySku.set(l.sku, (forecastBySku.get(l.sku) ?? 0) + Math.max(0, l.forecast));
-  const updates: AvailabilityUpdate[] = [...new Set(changes.map((c) => c.sku))].map((sku) => ({
-    sku, available: Math.floor(forecastBySku.get(sku) ?? 0),
-  }));
-  const takers = [...deps.channels.values()].filter((c) => c.connector.availability);
-  const batches = await queueAvailability({ store: deps.store, maxAttempts: deps.maxAttempts, now }, takers, updates, { source: deps.erpName, correlationId });
-  await deps.store.appendEvent({
-    messageId: message.messageId, at: now, step: 'availability.queued', outcome: 'info',
-    detail: { updates, batches: batches.map((b) => ({ channel: b.channel, messageId: b.messageId })) },
-  });
-  // Remembered last: a crash before this publishes the same levels again, which is harmless.
-  for (const c of changes) await deps.store.setCursor(levelCursor(deps.erpName, c.sku, c.location), JSON.stringify({ onHand: c.onHand, forecast: c.forecast }), now);
-  return changes.length;
-}
-
-function levelCursor(erp: string, sku: string, location: string): string {
-  return `erp:${erp}:level:${location}:${sku}`;
+async function takeStock(deps: ErpChangeDeps, levels: readonly ErpStockLevel[], correlationId: string, polledAt: number): Promise<number> {
+  if (levels.length === 0) return 0;
+  const result = await deps.inventory.ingest(
+    {
+      source: deps.erpName, sourceTimestamp: new Date(polledAt).toISOString(), mode: 'set',
+      changes: levels.map((l) => ({ sku: l.sku, location: l.location, onHand: l.onHand, allocated: Math.max(0, l.onHand - l.forecast), uom: l.uom })),
+    },
+    { correlationId, raw: JSON.stringify(levels) },
+  );
+  return result.changed;
 }

@@ -48,7 +48,7 @@ export const InventoryConfigSchema = Type.Object(
   {
     freshnessMs: Type.Optional(Type.Integer({ minimum: 50, description: 'How long changes are coalesced before a channel is published to. @default 1000' })),
     reservationHours: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'An order that is neither posted, cancelled nor rejected in this time loses its reservation. @default 72' })),
-    oversell: Type.Optional(StringEnum(OVERSELL, 'Default oversell policy of every channel. @default hold')),
+    oversell: Type.Optional(StringEnum(OVERSELL, 'Default oversell policy of every channel. @default backorder')),
     channels: Type.Optional(Type.Record(Type.String(), ChannelRule, { description: 'Allocation rules per channel (instance id, EDI partner id, or `api`)' })),
     pools: Type.Optional(Type.Array(Pool, { description: 'Priority pools of stock, highest priority first' })),
     safetyStock: Type.Optional(Type.Array(SafetyStock)),
@@ -90,7 +90,7 @@ export interface InventorySettings {
 /** Applies defaults and checks references between the parts; problems name the path. */
 export function resolveInventory(file: InventoryConfigFile | undefined, env: NodeJS.ProcessEnv, problems: string[]): InventorySettings {
   const freshnessMs = file?.freshnessMs ?? 1000;
-  const oversell = file?.oversell ?? 'hold';
+  const oversell = file?.oversell ?? 'backorder';
   const pools = file?.pools ?? [];
   const poolNames = new Set(pools.map((p) => p.name));
   pools.forEach((p, i) => {

@@ -14,6 +14,7 @@ export class Metrics {
   readonly ordersAccepted = new Counter({ name: 'crossdock_orders_accepted_total', help: 'Orders accepted at intake', labelNames: ['channel'], registers: [this.registry] });
   readonly ordersPosted = new Counter({ name: 'crossdock_orders_posted_total', help: 'Orders posted to the ERP', labelNames: ['channel'], registers: [this.registry] });
   readonly ordersHeld = new Counter({ name: 'crossdock_orders_held_total', help: 'Orders held for a person, by reason', labelNames: ['channel', 'code'], registers: [this.registry] });
+  readonly ordersRejected = new Counter({ name: 'crossdock_orders_rejected_total', help: 'Orders rejected by a channel policy (oversell), by reason', labelNames: ['channel', 'code'], registers: [this.registry] });
   readonly ordersDeadLettered = new Counter({ name: 'crossdock_orders_dead_lettered_total', help: 'Orders whose processing was dead-lettered, by reason', labelNames: ['channel', 'code'], registers: [this.registry] });
   readonly duplicatesSuppressed = new Counter({ name: 'crossdock_duplicates_suppressed_total', help: 'Repeated submissions answered from the idempotency ledger', labelNames: ['channel'], registers: [this.registry] });
   readonly intakeDuration = new Histogram({
@@ -36,6 +37,18 @@ export class Metrics {
     labelNames: ['channel'], buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800], registers: [this.registry],
   });
   readonly availabilityPublished = new Counter({ name: 'crossdock_availability_published_total', help: 'Availability updates accepted by channels', labelNames: ['channel'], registers: [this.registry] });
+  readonly inventoryFreshness = new Histogram({
+    name: 'crossdock_inventory_freshness_seconds', help: 'From a stock change reaching crossdock to the channel accepting the availability it changed',
+    labelNames: ['channel'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300], registers: [this.registry],
+  });
+  readonly inventoryBatches = new Counter({ name: 'crossdock_inventory_batches_total', help: 'Stock batches by source and outcome (applied, duplicate)', labelNames: ['source', 'outcome'], registers: [this.registry] });
+  readonly inventoryLevelChanges = new Counter({ name: 'crossdock_inventory_level_changes_total', help: 'Stock levels whose figures changed, and changes ignored as older than what crossdock holds', labelNames: ['source', 'outcome'], registers: [this.registry] });
+  readonly inventoryFeedFiles = new Counter({ name: 'crossdock_inventory_feed_files_total', help: 'Stock files from 3PL feeds by outcome (applied, duplicate, rejected)', labelNames: ['feed', 'outcome'], registers: [this.registry] });
+  readonly reservations = new Counter({ name: 'crossdock_inventory_reservations_total', help: 'Order reservations by outcome (reserved, backordered, short, released, expired, leaked)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
+  readonly availabilityQueued = new Counter({ name: 'crossdock_availability_changes_queued_total', help: 'Availability changes queued for channels after coalescing', labelNames: ['channel'], registers: [this.registry] });
+  readonly priceQuotes = new Counter({ name: 'crossdock_price_quotes_total', help: 'Price quotes answered from the price book (API quotes and order price checks)', labelNames: ['use'], registers: [this.registry] });
+  readonly priceQuoteLinesUnpriced = new Counter({ name: 'crossdock_price_quote_lines_unpriced_total', help: 'Quoted lines the price book had no price for', labelNames: ['use'], registers: [this.registry] });
+  readonly priceMismatches = new Counter({ name: 'crossdock_price_mismatches_total', help: 'Order lines whose channel price was outside the tolerance, by what was done (held, reported)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
   readonly jobRetries = new Counter({ name: 'crossdock_job_retries_total', help: 'Jobs put back for a later attempt', labelNames: ['queue', 'code'], registers: [this.registry] });
 
   constructor(store: Store, policies: () => PolicySnapshot[]) {

@@ -1,12 +1,14 @@
 import type { ErrorRecord } from '../errors/crossdock-error.js';
 import type { OrderState } from '../canonical/states.js';
+import type { InventoryStore } from './inventory-types.js';
+import type { PriceRuleStore } from './price-types.js';
 
 /**
  * The one place crossdock keeps state. Two implementations (SQLite, PostgreSQL) pass the same
  * conformance suite in `test/conformance/store.suite.ts`. Every method is one transaction.
  * Times are epoch milliseconds supplied by the caller, so tests control the clock.
  */
-export interface Store extends RateBudgetStore, EdiStore {
+export interface Store extends RateBudgetStore, EdiStore, InventoryStore, PriceRuleStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;

@@ -9,6 +9,8 @@ import type { JobContext, JobHandler, JobResult } from '../../worker/types.js';
 import { attemptJournal } from './attempt-journal.js';
 import { FROM, PROCESSED } from './states.js';
 import { checkMasterData } from './steps/check-master-data.js';
+import { reserveStock } from './steps/reserve-stock.js';
+import type { InventoryEngine } from '../../inventory/engine.js';
 
 export const ORDER_PROCESS_QUEUE = 'order.process';
 
@@ -18,6 +20,8 @@ export interface OrderFlowDeps {
   erp: ErpConnector;
   clock: Clock;
   metrics?: Metrics;
+  /** Reserves stock first, under each channel's oversell policy; absent: stock is not checked. */
+  inventory?: InventoryEngine;
 }
 
 /**
@@ -27,7 +31,7 @@ export interface OrderFlowDeps {
  * with a readable reason; technical ones are thrown for the runner to retry.
  */
 export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
-  const { store, erp, clock, metrics } = deps;
+  const { store, erp, clock, metrics, inventory } = deps;
 
   async function run(job: Job, jobCtx: JobContext): Promise<JobResult> {
     const orderId = (job.payload as { orderId?: unknown }).orderId;
@@ -63,6 +67,13 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
     }
 
     try {
+      if (inventory && record.state === 'received') {
+        const reserved = await reserveStock(inventory, store, order, record, clock.now());
+        if (reserved.outcome === 'reject') {
+          await reject(job, record, toErrorRecord(reserved.error));
+          return 'finished';
+        }
+      }
       // One after the other: when the ERP is down, the error that reached it (not a sibling
       // call refused by the open breaker) decides whether this run counts as an attempt.
       const customer = await erp.masterData.getCustomer(order.customer.accountId, ctx);
@@ -113,6 +124,17 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
       job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'dead' },
     });
     if (moved) metrics?.ordersHeld.inc({ channel: record.channel, code: reason.code });
+    else await store.completeJob(job.id, job.leaseToken ?? '');
+  }
+
+  async function reject(job: Job, record: OrderRecord, reason: ErrorRecord): Promise<void> {
+    const moved = await store.transitionOrder({
+      orderId: record.id, from: [...FROM.reject], to: 'rejected', now: clock.now(), step: 'rejected', reason,
+      detail: { processedMessageId: record.messageId },
+      event: { topic: 'order.rejected', payload: { orderId: record.id, channel: record.channel, channelOrderId: record.channelOrderId, reason } },
+      job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'complete' },
+    });
+    if (moved) metrics?.ordersRejected.inc({ channel: record.channel, code: reason.code });
     else await store.completeJob(job.id, job.leaseToken ?? '');
   }
 

@@ -7,6 +7,7 @@ import type { OrderState } from '../../canonical/states.js';
 export const FROM = {
   post: ['received', 'validated'],
   hold: ['received', 'validated'],
+  reject: ['received', 'validated'],
   fail: ['received', 'validated'],
 } as const satisfies Record<string, readonly OrderState[]>;
 

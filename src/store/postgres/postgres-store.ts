@@ -1,6 +1,11 @@
 import { postgresMigrations } from '../migrations/postgres.js';
 import type { Store } from '../types.js';
 import { countersSnapshot } from './counters.js';
+import {
+  deleteReservations, loadInventoryLevels, loadPublishedAvailability, loadReservations, markReservationsPosted, pendingInventoryBatches,
+  replaceReservations, saveInventoryLevels, savePublishedAvailability,
+} from './inventory.js';
+import { deletePriceRules, loadPriceRules, priceRulesVersion, replacePriceRulesOf, upsertPriceRules } from './prices.js';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
 import { acceptOrder } from './intake.js';
 import { acceptOrderVersion, getCursor, recordInbound, setCursor } from './channel.js';
@@ -81,5 +86,19 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     reserveRateSlot: (r) => reserveRateSlot(pool, r),
     deferRate: (target, until) => deferRate(pool, target, until),
     countersSnapshot: () => countersSnapshot(pool),
+    saveInventoryLevels: (levels, applied, now) => saveInventoryLevels(pool, levels, applied, now),
+    loadInventoryLevels: (after, limit) => loadInventoryLevels(pool, after, limit),
+    pendingInventoryBatches: () => pendingInventoryBatches(pool),
+    replaceReservations: (orderId, reservations) => replaceReservations(pool, orderId, reservations),
+    markReservationsPosted: (orderId, at) => markReservationsPosted(pool, orderId, at),
+    deleteReservations: (orderIds) => deleteReservations(pool, orderIds),
+    loadReservations: () => loadReservations(pool),
+    savePublishedAvailability: (channel, entries, now) => savePublishedAvailability(pool, channel, entries, now),
+    loadPublishedAvailability: (channel) => loadPublishedAvailability(pool, channel),
+    upsertPriceRules: (rules, now) => upsertPriceRules(pool, rules, now),
+    deletePriceRules: (ids, now) => deletePriceRules(pool, ids, now),
+    replacePriceRulesOf: (source, rules, now) => replacePriceRulesOf(pool, source, rules, now),
+    loadPriceRules: () => loadPriceRules(pool),
+    priceRulesVersion: () => priceRulesVersion(pool),
   };
 }

@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Store } from '../types.js';
+import type { StoredPriceRule } from '../price-types.js';
+import type { PriceRuleRow } from './ops/prices.js';
 import type { OperationName, operations } from './ops/index.js';
 import type { CheckpointerInit, OperationRequest, OperationResult, WriterInit } from './protocol.js';
 
@@ -142,8 +144,27 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     reserveRateSlot: (r) => call('reserveRateSlot', r),
     deferRate: (target, until) => call('deferRate', target, until),
     countersSnapshot: () => call('countersSnapshot'),
+    saveInventoryLevels: (levels, applied, now) => call('saveInventoryLevels', levels, applied, now),
+    loadInventoryLevels: (after, limit) => call('loadInventoryLevels', after, limit),
+    pendingInventoryBatches: () => call('pendingInventoryBatches'),
+    replaceReservations: (orderId, reservations) => call('replaceReservations', orderId, reservations),
+    markReservationsPosted: (orderId, at) => call('markReservationsPosted', orderId, at),
+    deleteReservations: (orderIds) => call('deleteReservations', orderIds),
+    loadReservations: () => call('loadReservations'),
+    savePublishedAvailability: (channel, entries, now) => call('savePublishedAvailability', channel, entries, now),
+    loadPublishedAvailability: (channel) => call('loadPublishedAvailability', channel),
+    // Bodies cross the thread boundary as JSON text, as canonical orders do.
+    upsertPriceRules: (rules, now) => call('upsertPriceRules', rules.map(priceRuleRow), now),
+    deletePriceRules: (ids, now) => call('deletePriceRules', ids, now),
+    replacePriceRulesOf: (source, rules, now) => call('replacePriceRulesOf', source, rules.map(priceRuleRow), now),
+    loadPriceRules: async () => (await call('loadPriceRules')).map((r) => ({ id: r.id, source: r.source, body: JSON.parse(r.body) as unknown })),
+    priceRulesVersion: () => call('priceRulesVersion'),
   };
   return store;
+}
+
+function priceRuleRow(rule: StoredPriceRule): PriceRuleRow {
+  return { id: rule.id, source: rule.source, body: JSON.stringify(rule.body) };
 }
 
 /** Runs a thread of this folder from compiled JavaScript, or from TypeScript source under tsx (tests). */

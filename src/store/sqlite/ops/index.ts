@@ -10,6 +10,11 @@ import {
 } from './queue.js';
 import { deferRate, reserveRateSlot } from './rate.js';
 import { countersSnapshot } from './counters.js';
+import {
+  deleteReservations, loadInventoryLevels, loadPublishedAvailability, loadReservations, markReservationsPosted, pendingInventoryBatches,
+  replaceReservations, saveInventoryLevels, savePublishedAvailability,
+} from './inventory.js';
+import { deletePriceRules, loadPriceRules, priceRulesVersion, replacePriceRulesOf, upsertPriceRules } from './prices.js';
 import { sql } from '../statements.js';
 import type { OutboxEvent } from '../../types.js';
 
@@ -54,6 +59,20 @@ export const operations = {
   reserveRateSlot,
   deferRate,
   countersSnapshot,
+  saveInventoryLevels,
+  loadInventoryLevels,
+  pendingInventoryBatches,
+  replaceReservations,
+  markReservationsPosted,
+  deleteReservations,
+  loadReservations,
+  savePublishedAvailability,
+  loadPublishedAvailability,
+  upsertPriceRules,
+  deletePriceRules,
+  replacePriceRulesOf,
+  loadPriceRules,
+  priceRulesVersion,
 } satisfies Record<string, (db: Database.Database, ...args: never[]) => unknown>;
 
 export type OperationName = keyof typeof operations;
