@@ -4,6 +4,7 @@ import type { Store } from '../../src/store/types.js';
 import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { storeChannelSuite } from './store-channels.suite.js';
 import { storeEdiSuite } from './store-edi.suite.js';
+import { storeInventorySuite } from './store-inventory.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
 const openPostgres = async () => {
@@ -21,6 +22,7 @@ const openPostgres = async () => {
 storeConformanceSuite('postgres', openPostgres);
 storeChannelSuite('postgres', openPostgres);
 storeEdiSuite('postgres', openPostgres);
+storeInventorySuite('postgres', openPostgres);
 
 /** Two pools on one database stand for two crossdock processes. */
 describe('postgres store shared by several processes', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeChannelSuite } from './store-channels.suite.js';
 import { storeEdiSuite } from './store-edi.suite.js';
+import { storeInventorySuite } from './store-inventory.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
 const openSqlite = async () => {
@@ -21,3 +22,4 @@ const openSqlite = async () => {
 storeConformanceSuite('sqlite', openSqlite);
 storeChannelSuite('sqlite', openSqlite);
 storeEdiSuite('sqlite', openSqlite);
+storeInventorySuite('sqlite', openSqlite);

@@ -12,7 +12,8 @@ export async function saveInventoryLevels(pool: pg.Pool, levels: readonly Stored
       const chunk = levels.slice(i, i + CHUNK);
       await client.query(
         `INSERT INTO inventory_levels (sku, location, on_hand, allocated, in_transit, expected_at, as_of, source, updated_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::text[], $7::int8[], $8::text[]), (SELECT $9::int8)
+         SELECT u.*, $9::int8 FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::text[], $7::int8[], $8::text[])
+           AS u(sku, location, on_hand, allocated, in_transit, expected_at, as_of, source)
          ON CONFLICT (sku, location) DO UPDATE SET on_hand = excluded.on_hand, allocated = excluded.allocated,
            in_transit = excluded.in_transit, expected_at = excluded.expected_at, as_of = excluded.as_of,
            source = excluded.source, updated_at = excluded.updated_at`,
@@ -68,7 +69,8 @@ export async function replaceReservations(pool: pg.Pool, orderId: string, reserv
     const r = reservations;
     await client.query(
       `INSERT INTO inventory_reservations (order_id, line, sku, location, quantity, channel, posted_at, expires_at, created_at)
-       SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::int8[], $8::int8[], $9::int8[])`,
+       SELECT $1::text, u.* FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::int8[], $8::int8[], $9::int8[])
+         AS u(line, sku, location, quantity, channel, posted_at, expires_at, created_at)`,
       [orderId, r.map((x) => x.line), r.map((x) => x.sku), r.map((x) => x.location), r.map((x) => x.quantity), r.map((x) => x.channel),
         r.map((x) => x.postedAt), r.map((x) => x.expiresAt), r.map((x) => x.createdAt)],
     );
@@ -112,7 +114,7 @@ export async function savePublishedAvailability(db: Queryable, channel: string, 
     const chunk = entries.slice(i, i + CHUNK);
     await db.query(
       `INSERT INTO availability_published (channel, sku, available, updated_at)
-       SELECT $1, * FROM unnest($2::text[], $3::int8[]), (SELECT $4::int8)
+       SELECT $1::text, u.sku, u.available, $4::int8 FROM unnest($2::text[], $3::int8[]) AS u(sku, available)
        ON CONFLICT (channel, sku) DO UPDATE SET available = excluded.available, updated_at = excluded.updated_at`,
       [channel, chunk.map((e) => e.sku), chunk.map((e) => e.available), now],
     );
