@@ -99,7 +99,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   const edi: EdiDeps = {
     store, clock, metrics, maxAttempts: config.worker.maxAttempts, notifyWork,
-    partners: buildEdiPartners(config.edi.partners, policies), identity: config.edi.identity,
+    partners: buildEdiPartners(config.edi.partners, policies), identity: config.edi.identity, inventory,
   };
   await orderRoutes(http, deps);
   await shipmentRoutes(http, deps);

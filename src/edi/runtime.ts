@@ -7,6 +7,7 @@ import { orderAcceptance } from '../intake/order-intake.js';
 import { sha256 } from '../lib/canonical-json.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
+import type { InventoryIntake } from '../inventory/model.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { GroupAckStatus, InboundRecordResult, MessageRecord, Store } from '../store/types.js';
 import type { JobContext, JobHandler } from '../worker/types.js';
@@ -29,6 +30,8 @@ export interface EdiDeps {
   identity: { isaQualifier: string; isaId: string; gsId: string };
   metrics?: Metrics;
   notifyWork?: () => void;
+  /** Takes partners' 846 stock advice; absent: an 846 is journaled only. */
+  inventory?: InventoryIntake;
 }
 
 /**
@@ -197,9 +200,24 @@ async function applySet(
       });
       return undefined;
     }
-    case 'availability':
-      await deps.store.appendEvent({ messageId: message.id, at: now, step: '846.received', outcome: 'info', detail: { updates: document.updates.length } });
+    case 'availability': {
+      // A 3PL's 846: what it has for sale at each location (its own allocations taken out), as
+      // of the group's date; the inventory engine journals and applies it once per set.
+      const result = deps.inventory && document.updates.length > 0
+        ? await deps.inventory.ingest(
+          {
+            source: `edi:${partner.id}`, sourceTimestamp: gsTime(group.date, group.time), mode: 'set',
+            changes: document.updates.map((u) => ({ sku: u.sku, location: u.location ?? partner.id, onHand: u.available })),
+          },
+          { correlationId, raw: text, idempotencyKey: `846:${message.id}:${set.controlNumber}`, kind: 'inventory-846' },
+        )
+        : undefined;
+      await deps.store.appendEvent({
+        messageId: message.id, at: now, step: '846.received', outcome: 'info',
+        detail: { updates: document.updates.length, ...(result ? { inventoryMessageId: result.messageId, changed: result.changed, stale: result.stale } : {}) },
+      });
       return undefined;
+    }
   }
 }
 
