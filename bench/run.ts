@@ -6,6 +6,8 @@ import { runMappingThroughput, runWebhookRound, webhookSigningCost } from './sce
 import { runErpProtection } from './scenarios/erp-protection.js';
 import { runIntake } from './scenarios/intake.js';
 import { runEdiParse } from './scenarios/edi-parse.js';
+import { runPrices } from './scenarios/prices.js';
+import { runInventory } from './scenarios/inventory.js';
 import { runTryton } from './scenarios/tryton.js';
 import { cleanupAll, installCleanupHandlers, REPO_ROOT } from './support/children.js';
 import { formatRanking, rankProfile } from './support/profile.js';
@@ -21,11 +23,14 @@ import { machineInfo } from './support/stats.js';
  *   (c) webhook intake: Shopify orders/create of 50 lines to crossdock and to the bare endpoint, closed loop;
  *   (d) mapping throughput of every channel type's mapping, in this process, beside JSON.parse.
  *   (e) EDI: a 50 MB X12 interchange of 100,000 850s streamed through the parser (MB/s, peak RSS ≤ 200 MB).
+ *   (g) prices: a 20-line POST /v1/prices/quote on a book of ~100,000 rules beside a bare endpoint (p99 ≤ 5 ms).
+ *   (h) inventory: 1,000,000 SKU-locations loaded (time, peak RSS ≤ 1 GiB) beside a bare table; 10,000 deltas/s to a Shopify
+ *       store with publish lag p50/p99 (p99 ≤ 1 s); a hot-SKU burst's channel calls beside one per delta (≥ 10× fewer).
  *   (f) Tryton: orders per minute into a real Tryton through crossdock beside direct JSON-RPC calls
  *       (overhead ≤ 10 %), and shipment-to-channel latency.
  *
  * Options (after `npm run bench --`):
- *   --only intake|erp|channels|edi|tryton  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
+ *   --only intake|erp|channels|edi|tryton|prices|inventory  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
  *   --rounds N               rounds of (a): bare and crossdock closed loop (order alternating), then crossdock open loop;
  *                            and of (c): bare and crossdock closed loop (order alternating) (default 2)
  *   --duration S             measured seconds of each run of (a) and (c) (default 10); --warmup S before each (default 2)
@@ -38,6 +43,7 @@ import { machineInfo } from './support/stats.js';
  *   --cpu-prof DIR           profile crossdock during (a) (node --cpu-prof) and print where the time went
  *   --tryton-orders N        orders per side and round in (f) (default 40), --tryton-rounds N (default 3);
  *                            --tryton-shipments N timed in (f) (default 20)
+ *   --inventory-levels N     SKU-locations loaded in (h) (default 1000000); --inventory-skus N SKUs the deltas of (h) spread over (default 2000)
  *   --out FILE               where to write the report (default BENCHMARKS.md); --json FILE for raw results
  */
 const { values } = parseArgs({
@@ -58,12 +64,14 @@ const { values } = parseArgs({
     'tryton-orders': { type: 'string', default: '40' },
     'tryton-rounds': { type: 'string', default: '3' },
     'tryton-shipments': { type: 'string', default: '20' },
+    'inventory-levels': { type: 'string', default: '1000000' },
+    'inventory-skus': { type: 'string', default: '2000' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     json: { type: 'string' },
   },
 });
 
-if (values.only && !['intake', 'erp', 'channels', 'edi', 'tryton'].includes(values.only)) throw new Error('--only is intake, erp, channels, edi or tryton');
+if (values.only && !['intake', 'erp', 'channels', 'edi', 'tryton', 'prices', 'inventory'].includes(values.only)) throw new Error('--only is intake, erp, channels, edi, tryton, prices or inventory');
 const runtime = values.runtime as Runtime;
 if (runtime !== 'tsx' && runtime !== 'dist') throw new Error('--runtime is tsx or dist');
 if (values['dist-dir']) setDistDir(resolve(values['dist-dir']));
@@ -130,6 +138,15 @@ try {
   if (!values.only || values.only === 'edi') {
     log('(e) EDI parse');
     report.ediParse = await runEdiParse({ sets: 100_000, log });
+  }
+  if (!values.only || values.only === 'inventory') {
+    log('(h) inventory');
+    report.inventory = await runInventory({ levels: num('inventory-levels'), skus: num('inventory-skus'), seconds: num('duration'), log });
+  }
+  if (!values.only || values.only === 'prices') {
+    log('(g) prices');
+    // Few connections: the target is the latency of one quote, not the queueing of many.
+    report.prices = await runPrices({ durationSec: num('duration'), connections: 4, log });
   }
   if (!values.only || values.only === 'tryton') {
     log('(f) Tryton');

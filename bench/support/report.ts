@@ -3,6 +3,8 @@ import type { MappingResult, WebhookRoundResult, WebhookSigningCost } from '../s
 import type { ErpProtectionResult } from '../scenarios/erp-protection.js';
 import type { IntakeResult } from '../scenarios/intake.js';
 import type { EdiParseResult } from '../scenarios/edi-parse.js';
+import type { PricesBenchResult } from '../scenarios/prices.js';
+import type { InventoryBenchResult } from '../scenarios/inventory.js';
 import type { TrytonBenchResult } from '../scenarios/tryton.js';
 import { describeCpu, type CpuUsage } from './cpu.js';
 import type { LoadSummary } from './load.js';
@@ -19,6 +21,8 @@ export interface BenchReport {
   mapping?: MappingResult;
   ediParse?: EdiParseResult;
   tryton?: TrytonBenchResult;
+  prices?: PricesBenchResult;
+  inventory?: InventoryBenchResult;
 }
 
 /** Scenario (c) over its rounds; no target: shown, not judged. */
@@ -145,7 +149,9 @@ export function renderReport(report: BenchReport): string {
   const b = report.erp;
   const e = report.ediParse;
   const f = report.tryton;
-  if (a || b || e || f) {
+  const g = report.prices;
+  const h = report.inventory;
+  if (a || b || e || f || g || h) {
     out.push('| scenario | target | result | |');
     out.push('|---|---|---|---|');
   } else {
@@ -167,6 +173,11 @@ export function renderReport(report: BenchReport): string {
     out.push(`| (f) Tryton | crossdock's overhead over direct JSON-RPC calls ≤ ${pct(f.targets.overhead)} (orders per minute into Tryton) | median ${pct(f.overhead)} | ${yes(f.met.overhead)} |`);
     out.push(`| (f) Tryton | every order posted exactly once | ${f.salesPerOrder.withOneSale} of ${f.salesPerOrder.orders} orders with exactly one sale | ${yes(f.met.everyOrderOnce)} |`);
   }
+  if (g) {
+    out.push(`| (g) prices | a ${g.linesPerQuote}-line quote over HTTP on a book of ${g.rules} rules, p99 ≤ ${g.targets.p99Ms} ms | p99 ${g.crossdock.latencyMs.p99} ms (bare endpoint ${g.bare.latencyMs.p99} ms), ${fmt(g.crossdock.acceptedPerSec)} quotes/s | ${yes(g.met.p99)} |`);
+    out.push(`| (g) prices | no errors | ${g.crossdock.non2xx} non-2xx, ${g.crossdock.errors} errors | ${yes(g.met.noErrors)} |`);
+  }
+  if (h) out.push(...inventoryTargetRows(h));
   out.push('');
   if (report.webhooks || report.mapping) {
     out.push('(c) webhook intake and (d) mapping throughput have no target: their figures are shown, not judged.', '');
@@ -223,6 +234,8 @@ export function renderReport(report: BenchReport): string {
   }
   if (report.webhooks) out.push(...renderWebhooks(report.webhooks));
   if (e) out.push(...renderEdiParse(e));
+  if (report.prices) out.push(...renderPrices(report.prices));
+  if (h) out.push(...renderInventory(h));
   if (f) out.push(...renderTryton(f));
   if (report.mapping) out.push(...renderMapping(report.mapping));
   return `${out.join('\n')}\n`;
@@ -426,6 +439,29 @@ function renderMapping(d: MappingResult): string[] {
   return out;
 }
 
+function renderPrices(g: PricesBenchResult): string[] {
+  const c = g.crossdock.latencyMs;
+  const b = g.bare.latencyMs;
+  return [
+    '## (g) Prices: 20-line quotes from the price book',
+    '',
+    '**Method.** `bench/prices-server.ts` builds a book of ' + `${g.rules}` + ' rules (20,000 SKUs with a list price and 2 quantity breaks, ' +
+      '3 customer-group tiers each, a 10 % promotion on every 20th SKU for channel `web`, 2,000 customers with a contract on 10 SKUs each), ' +
+      `writes it to a SQLite store (${g.storeMs} ms) and reads it back into memory as crossdock does at start (${g.loadMs} ms, heap ${g.heapMb} MB). ` +
+      `Then autocannon, closed loop on ${g.connections} connections, sends \`POST /v1/prices/quote\` of ${g.linesPerQuote} random lines ` +
+      '(random customer, SKUs, quantities 1–150, half with channel `web`) to crossdock\'s HTTP server with the price routes, then to a ' +
+      'bare Fastify endpoint answering a canned quote of the same size (the baseline of the same run). Latency has autocannon\'s 1 ms resolution.',
+    '',
+    '| server | quotes/s | p50 ms | p97.5 ms | p99 ms | max ms | non-2xx | errors |',
+    '|---|---|---|---|---|---|---|---|',
+    `| crossdock | ${fmt(g.crossdock.acceptedPerSec)} | ${c.p50} | ${c.p97_5} | ${c.p99} | ${c.max} | ${g.crossdock.non2xx} | ${g.crossdock.errors} |`,
+    `| bare endpoint | ${fmt(g.bare.acceptedPerSec)} | ${b.p50} | ${b.p97_5} | ${b.p99} | ${b.max} | ${g.bare.non2xx} | ${g.bare.errors} |`,
+    '',
+    `Ratio crossdock ÷ bare (quotes per second): ${pct(g.ratio)}.`,
+    '',
+  ];
+}
+
 function renderEdiParse(e: EdiParseResult): string[] {
   return [
     '## (e) EDI: streaming parse of a 50 MB interchange',
@@ -465,6 +501,42 @@ function renderTryton(f: TrytonBenchResult): string[] {
     '',
     `Shipment done in Tryton → fulfilment at the channel (${f.shipmentsTimed} shipments, poll every ${o.pollSeconds} s): ` +
       `p50 ${ms(l.p50)} ms, p99 ${ms(l.p99)} ms, max ${ms(l.max)} ms.`,
+    '',
+  ];
+}
+
+function inventoryTargetRows(h: InventoryBenchResult): string[] {
+  const mib = (mb: number) => fmt((mb * 1e6) / 1_048_576);
+  return [
+    `| (h) inventory | ${h.load.levels.toLocaleString('en-US')} SKU-locations loaded, peak RSS ≤ 1 GiB | ${fmt(h.load.loadSeconds, 1)} s, peak RSS ${mib(h.load.peakRssMb)} MiB | ${yes(h.load.met)} |`,
+    `| (h) inventory | ${fmt(h.lag.offeredPerSec)} deltas/s, publish lag p99 ≤ ${h.targets.lagP99Ms} ms | p50 ${ms(h.lag.latencyMs.p50)} ms, p99 ${ms(h.lag.latencyMs.p99)} ms; ${h.lag.resolved} of ${h.lag.deltas} deltas reached the channel | ${yes(h.lag.met)} |`,
+    `| (h) inventory | hot-SKU burst: ≥ ${h.targets.callReduction}× fewer channel calls than one per delta | ${h.burst.channelCalls} calls for ${h.burst.deltas} deltas = ${fmt(h.burst.reduction)}× fewer | ${yes(h.burst.met)} |`,
+  ];
+}
+
+function renderInventory(h: InventoryBenchResult): string[] {
+  const l = h.load;
+  return [
+    '## (h) Inventory: load, publish lag, coalescing', '',
+    `**Method.** (1) A child process loads ${l.levels.toLocaleString('en-US')} SKU-locations (4 locations a SKU) into a fresh inventory engine on SQLite, ` +
+      'as a full load in `set` pages of 20,000 (each page journaled, applied, its levels stored), then starts a second engine on the same ' +
+      'file as a restart would; its peak RSS is sampled every 50 ms. The baseline of the same run inserts the same rows into a bare ' +
+      `SQLite table. (2) crossdock in this process publishes to one Shopify store (the local fake of the GraphQL Admin API) with a ` +
+      `freshness window of ${h.lag.freshnessMs} ms; ${fmt(h.lag.offeredPerSec)} deltas a second of one unit each (100 every 10 ms) spread ` +
+      `at random over ${h.lag.skus} SKUs for the run's duration; each delta is timed from its ingestion to the arrival (sampled every 2 ms) ` +
+      'of the first quantity that includes it. (3) 10,000 deltas of −1 (picks) on 10 hot SKUs within one second (100 batches of 100); the ' +
+      'channel calls crossdock makes are counted beside the one call per delta that publishing every delta would cost.',
+    '',
+    '| levels | load s | bare table s | load ÷ bare | restart s | peak RSS MiB |',
+    '|---|---|---|---|---|---|',
+    `| ${l.levels} | ${fmt(l.loadSeconds, 1)} | ${fmt(l.bareSeconds, 1)} | ${fmt(l.ratioToBare, 1)} | ${fmt(l.restartSeconds, 1)} | ${fmt((l.peakRssMb * 1e6) / 1_048_576)} |`,
+    '',
+    '| deltas | ingested/s | reached the channel | p50 ms | p99 ms | p99.9 ms | max ms | channel calls |',
+    '|---|---|---|---|---|---|---|---|',
+    `| ${h.lag.deltas} | ${fmt(h.lag.ingestedPerSec)} | ${h.lag.resolved} | ${ms(h.lag.latencyMs.p50)} | ${ms(h.lag.latencyMs.p99)} | ${ms(h.lag.latencyMs.p99_9)} | ${ms(h.lag.latencyMs.max)} | ${h.lag.channelCalls} |`,
+    '',
+    `Hot-SKU burst: ${h.burst.deltas} deltas on ${h.burst.hotSkus} SKUs in ${h.burst.batches} batches → ${h.burst.channelCalls} channel calls ` +
+      `(one per delta: ${h.burst.perDeltaCalls}; one per batch received: ${h.burst.batches}).`,
     '',
   ];
 }

@@ -46,6 +46,13 @@ import { InventoryEngine } from '../inventory/engine.js';
 import { inventoryOrderEventDispatcher } from '../inventory/order-events.js';
 import { AvailabilityPublisher } from '../inventory/publisher.js';
 import { INVENTORY_RECONCILE_QUEUE, inventoryReconcileHandler } from '../inventory/reconcile.js';
+import { buildInventoryFeeds } from '../inventory/feeds/feeds.js';
+import { priceRoutes } from '../api/prices.js';
+import { openPriceBook, startPriceBookRefresh } from '../pricing/book-store.js';
+import { priceListLoadHandler, priceListLoadJob } from '../pricing/erp-load.js';
+import { priceCheckStep } from '../flows/order/steps/check-prices.js';
+import { inventoryFeedRoutes } from '../inventory/feeds/http.js';
+import { inventoryFeedPeriodicJobs, inventoryFeedPollHandler } from '../inventory/feeds/poll.js';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -65,6 +72,7 @@ export interface App {
   readonly store: Store;
   readonly metrics: Metrics;
   readonly policies: PolicyRegistry;
+  readonly inventory: InventoryEngine;
   /** Listens, connects the ERP and starts the worker. Returns the base URL. */
   start(): Promise<string>;
   /** Graceful shutdown: stop intake, drain in-flight jobs, release leases, close. */
@@ -106,6 +114,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await invoiceRoutes(http, deps);
   await availabilityRoutes(http, deps);
   await inventoryRoutes(http, { ...deps, inventory });
+  const feeds = buildInventoryFeeds(config.inventory.feeds, policies);
+  const prices = await openPriceBook({ store, clock, settings: config.prices, logger: log });
+  await priceRoutes(http, { store, clock, metrics, book: prices });
+  await inventoryFeedRoutes(http, { store, clock, intake: inventory, metrics, feeds });
   await channelWebhookRoutes(http, deps);
   await ediRoutes(http, edi);
   await messageRoutes(http, deps);
@@ -127,6 +139,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   let polls: { stop(): void } | undefined;
   let relay: { stop(): void } | undefined;
   let inventoryRelay: { stop(): void } | undefined;
+  let priceRefresh: { stop(): void } | undefined;
   /** Channel polls and EDI folder polls: one job per source and interval across all processes. */
   const periodicJobs = (): PeriodicJob[] => [
     ...[...channels.values()].filter((c) => c.connector.polling).map((c) => ({
@@ -138,13 +151,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Missing 997s are looked for every minute: the windows are hours.
     ...(edi.partners.size > 0 ? [{ name: 'edi-overdue-scan', queue: EDI_OVERDUE_SCAN_QUEUE, payload: {}, intervalMs: 60_000 }] : []),
     // An ERP without webhooks is asked what changed: shipments, invoices, stock.
+    ...inventoryFeedPeriodicJobs(feeds.values()),
+    ...(erp?.connector.priceList && config.prices.erpLoadMs > 0 ? [priceListLoadJob(erp.connector.name, config.prices.erpLoadMs)] : []),
     { name: 'inventory-reconcile', queue: INVENTORY_RECONCILE_QUEUE, payload: {}, intervalMs: config.inventory.reconcileMs },
     ...(erp?.connector.changes
       ? ERP_FEEDS.map((feed) => ({ name: `erp-changes:${feed}`, queue: ERP_CHANGES_QUEUE, payload: { feed }, intervalMs: config.erp.changePollSeconds * 1000 }))
       : []),
   ];
   return {
-    config, http, store, metrics, policies,
+    config, http, store, metrics, policies, inventory,
     worker: () => worker,
     async start() {
       // Stock and reservations are in memory before the first request or job needs them.
@@ -162,7 +177,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         {
           store, clock, logger: log, metrics,
           handlers: [
-            createOrderProcessHandler({ store, erp: erp.connector, clock, metrics, inventory }),
+            createOrderProcessHandler({
+              store, erp: erp.connector, clock, metrics, inventory,
+              checkPrices: priceCheckStep({ book: prices, settings: config.prices, store, clock, metrics }),
+            }),
+            ...(erp.connector.priceList
+              ? [priceListLoadHandler({ store, clock, book: prices, erpName: erp.connector.name, priceList: erp.connector.priceList, logger: log })]
+              : []),
             inventoryReconcileHandler({ engine: inventory, store, now: () => clock.now(), onReport: (r) => { if (r.findings.length > 0) log.warn({ findings: r.findings }, 'reservation reconciliation released stock'); } }),
             createOrderReviseHandler({ store, clock, metrics, erp: erp.connector }),
             ...(erp.connector.changes
@@ -171,6 +192,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
                   feed: erp.connector.changes, inventory, notifyWork,
                 })]
               : []),
+            inventoryFeedPollHandler({ store, clock, intake: inventory, metrics, feeds }),
             channelDeliveryHandler(channelJobs),
             channelDocumentHandler(channelJobs),
             channelPollHandler(channelJobs),
@@ -197,6 +219,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       );
       worker.start();
       await publisher.start();
+      priceRefresh = startPriceBookRefresh({ book: prices, store, intervalMs: config.prices.refreshMs, logger: log });
       inventoryRelay = startOutboxRelay({ name: 'inventory', store, clock, logger: log, dispatch: inventoryOrderEventDispatcher(inventory) });
       polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobs() });
       if (edi.partners.size > 0) relay = startOutboxRelay({ name: 'edi', store, clock, logger: log, dispatch: ediOrderEventDispatcher(edi) });
@@ -210,12 +233,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       polls?.stop();
       relay?.stop();
       inventoryRelay?.stop();
+      priceRefresh?.stop();
       await publisher.stop();
       if (started) await worker?.stop();
       await http.close();
       await erp?.close();
       for (const channel of channels.values()) await channel.connector.close?.();
       for (const partner of edi.partners.values()) await partner.transport?.close();
+      for (const feed of feeds.values()) await feed.pickUp?.close();
       await sandbox?.close();
       await store.close();
     },

@@ -1,5 +1,6 @@
 import type { InvoiceSubmission } from '../canonical/invoice.js';
 import type { Order } from '../canonical/order.js';
+import type { PriceRule } from '../canonical/price.js';
 import type { ShipmentSubmission } from '../canonical/shipment.js';
 
 /**
@@ -160,6 +161,15 @@ export interface PriceSource {
   unitPrice(accountId: string, sku: string, quantity: number, currency: string, ctx: CallContext): Promise<string | undefined>;
 }
 
+/**
+ * The ERP's whole price list as canonical price rules, for the price book's periodic full load
+ * (docs/prices.md). Every rule carries the source `erp:<connector name>`; a load replaces that
+ * source's rules, so a price removed in the ERP leaves the book.
+ */
+export interface PriceListSource {
+  priceRules(ctx: CallContext): Promise<PriceRule[]>;
+}
+
 /** An ERP as the flows see it. Only master data and the order sink are required. */
 export interface ErpConnector {
   readonly name: string;
@@ -168,5 +178,6 @@ export interface ErpConnector {
   readonly changes?: ErpChangeFeed;
   readonly stock?: StockSource;
   readonly prices?: PriceSource;
+  readonly priceList?: PriceListSource;
   close?(): Promise<void>;
 }

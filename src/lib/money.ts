@@ -54,3 +54,33 @@ export function divideDecimal(value: string, divisor: number, decimals = 4): str
   // One more place than SCALE would need is not needed: fromScaled rounds half away from zero.
   return fromScaled(toScaled(value) / BigInt(divisor), decimals);
 }
+
+/** A percentage as a decimal string: `12.5` → `"12.5"`, refusing what `String` would write in exponent form. */
+function percentText(percent: number): string {
+  const text = String(percent);
+  if (!isDecimal(text)) throw new RangeError(`percent must be a plain decimal number: ${percent}`);
+  return text;
+}
+
+/** `value` less `percent` % of it (`percent` in [0, 100]), rendered with `decimals` places. */
+export function lessPercent(value: string, percent: number, decimals = 2): string {
+  if (!(percent >= 0 && percent <= 100)) throw new RangeError(`percent must be within 0..100: ${percent}`);
+  const keep = 100n * 10n ** BigInt(SCALE) - toScaled(percentText(percent));
+  return fromScaled((toScaled(value) * keep) / (100n * 10n ** BigInt(SCALE)), decimals);
+}
+
+/**
+ * How far `value` is from `reference`, in percent of `reference` (negative: below), rendered
+ * with `decimals` places. `reference` must not be zero.
+ */
+export function percentDifference(value: string, reference: string, decimals = 1): string {
+  const ref = toScaled(reference);
+  if (ref === 0n) throw new RangeError('reference must not be zero');
+  // Scaled by 10^SCALE once more so the division keeps SCALE decimals of the percentage.
+  return fromScaled(((toScaled(value) - ref) * 100n * 10n ** BigInt(SCALE)) / ref, decimals);
+}
+
+/** `a − b`, rendered with `decimals` places. */
+export function subtractDecimals(a: string, b: string, decimals = 2): string {
+  return fromScaled(toScaled(a) - toScaled(b), decimals);
+}

@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import Type from 'typebox';
+import { DECIMAL_PATTERN } from '../../lib/money.js';
 import type { OutageWindow } from './faults.js';
 import type { FulfilmentRefusal } from './fulfilment-rules.js';
 import type { SandboxErpRuntime } from './runtime.js';
@@ -20,6 +21,7 @@ import type { AfterSaleOutcome } from './state.js';
  * - `POST   /orders/:number/ship { carrier?, tracking?, warehouse?, lines?: [{ sku, quantity }] }` → 201 the shipment
  * - `POST   /orders/:number/invoice` → 201 the invoice
  * - `PUT    /stock/:sku/:warehouse { quantity }` → 200 the level (a stock count)
+ * - `PUT    /prices/:sku/:currency { unitPrice }` → 200; `DELETE /prices/:sku/:currency` → 204 (a price-list change)
  * - `GET    /shipments`, `GET /invoices` → `{ count, shipments | invoices }`, oldest first
  * Refusals are `{ code, message }`: 404 `not-found`, 400 `not-on-order`, 409 for the rest.
  */
@@ -81,6 +83,22 @@ export async function sandboxErpAdminRoutes(app: FastifyInstance, runtime: Sandb
       return level;
     },
   );
+
+  const PriceParams = Type.Object({ sku: Type.String({ minLength: 1, maxLength: 100 }), currency: Type.String({ pattern: '^[A-Z]{3}$' }) });
+  admin.put(
+    '/prices/:sku/:currency',
+    { schema: { params: PriceParams, body: Type.Object({ unitPrice: Type.String({ pattern: DECIMAL_PATTERN }) }, { additionalProperties: false }) } },
+    async (request, reply) => {
+      const { sku, currency } = request.params;
+      if (!state.setPrice(sku, currency, request.body.unitPrice)) return reply.code(404).send({ code: 'not-found', message: `Item ${sku} does not exist` });
+      return { sku, currency, unitPrice: request.body.unitPrice };
+    },
+  );
+  admin.delete('/prices/:sku/:currency', { schema: { params: PriceParams } }, async (request, reply) => {
+    const { sku, currency } = request.params;
+    if (!state.setPrice(sku, currency, null)) return reply.code(404).send({ code: 'not-found', message: `Item ${sku} does not exist` });
+    return reply.code(204).send();
+  });
 
   admin.get('/shipments', async () => {
     const shipments = state.listShipments();

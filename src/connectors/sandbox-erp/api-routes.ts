@@ -23,6 +23,7 @@ export const MAX_SKUS_PER_CALL = 500;
  * - `GET  /api/changes/{shipments,invoices,stock}?since=ISO[&after=][&limit=]` → 200 `{ <records>, cursor, more, next? }`
  * - `GET  /api/stock?skus=A,B` → 200 `{ levels }` (per warehouse; unknown SKUs left out)
  * - `GET  /api/prices?customer=&sku=&quantity=&currency=` → 200 `{ …, unitPrice }` (null: no price) | 404
+ * - `GET  /api/price-list` → 200 `{ prices: [{ sku, currency, unitPrice }] }`: every list price
  */
 export async function sandboxErpApiRoutes(app: FastifyInstance, runtime: SandboxErpRuntime): Promise<void> {
   const { state, faults, stats } = runtime;
@@ -175,6 +176,13 @@ export async function sandboxErpApiRoutes(app: FastifyInstance, runtime: Sandbox
       return { customer, sku, quantity, currency, unitPrice: item.prices[currency] ?? null };
     },
   );
+
+  priceListRoute(app, runtime);
+}
+
+/** `GET /api/price-list`: the ERP's whole price list, for a price book's full load. */
+function priceListRoute(api: FastifyInstance, runtime: SandboxErpRuntime): void {
+  api.get('/api/price-list', async () => ({ prices: runtime.state.priceList() }));
 }
 
 /** `since`, `after` and `limit` of a change-feed call; `limit` only lowers the page size. */

@@ -10,6 +10,7 @@ import { createSandboxChangeFeed } from './change-feed.js';
 import { SandboxCustomer, SandboxItem } from './document.js';
 import { Cancelled } from './fulfilment-documents.js';
 import { orderToSandboxSalesOrder } from './mapping.js';
+import { createSandboxPriceList } from './price-list.js';
 import { createSandboxPrices, createSandboxStock } from './stock.js';
 
 export { SANDBOX_ERP_SYSTEM } from './answers.js';
@@ -119,6 +120,7 @@ export function createSandboxErpConnector(deps: SandboxErpConnectorDeps): ErpCon
     changes: createSandboxChangeFeed({ http, ...(deps.changesPageSize === undefined ? {} : { pageSize: deps.changesPageSize }) }),
     stock: createSandboxStock({ http }),
     prices: createSandboxPrices({ http }),
+    priceList: createSandboxPriceList({ http }),
   };
 }
 

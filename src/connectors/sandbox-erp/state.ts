@@ -200,6 +200,23 @@ export class SandboxErpState {
     return this.setStockTx(sku, warehouse, quantity);
   }
 
+  /** The whole price list: one list price per item and currency, by SKU then currency. */
+  priceList(): { sku: string; currency: string; unitPrice: string }[] {
+    return (this.statement('SELECT sku, currency, unit_price FROM prices ORDER BY sku, currency').all() as { sku: string; currency: string; unit_price: string }[])
+      .map((p) => ({ sku: p.sku, currency: p.currency, unitPrice: p.unit_price }));
+  }
+
+  /** Sets an item's list price in a currency, or removes it (null); false when the item does not exist. */
+  setPrice(sku: string, currency: string, unitPrice: string | null): boolean {
+    if (!this.statement('SELECT 1 FROM items WHERE sku = ?').get(sku)) return false;
+    if (unitPrice === null) this.statement('DELETE FROM prices WHERE sku = ? AND currency = ?').run(sku, currency);
+    else {
+      this.statement('INSERT INTO prices (sku, currency, unit_price) VALUES (?, ?, ?) ON CONFLICT (sku, currency) DO UPDATE SET unit_price = excluded.unit_price')
+        .run(sku, currency, unitPrice);
+    }
+    return true;
+  }
+
   /** Every shipment, oldest first. */
   listShipments(): SandboxShipment[] {
     return this.shipmentsOf(this.statement(`${SHIPMENT_SELECT} ORDER BY s.id`).all() as ShipmentRow[]);

@@ -22,6 +22,8 @@ export interface OrderFlowDeps {
   metrics?: Metrics;
   /** Reserves stock first, under each channel's oversell policy; absent: stock is not checked. */
   inventory?: InventoryEngine;
+  /** Compares the channel's prices with the price book (holds, or reports, per channel policy). */
+  checkPrices?: (order: Order, record: OrderRecord) => Promise<void>;
 }
 
 /**
@@ -80,6 +82,7 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
       const items = await erp.masterData.getItems(order.lines.map((l) => l.sku), ctx);
       const problem = checkMasterData(order, customer, items);
       if (problem) throw problem;
+      if (record.state === 'received') await deps.checkPrices?.(order, record);
       if (record.state === 'received') {
         await journal.flush();
         const moved = await store.transitionOrder({ orderId, from: ['received'], to: 'validated', now: clock.now(), step: 'validated' });
