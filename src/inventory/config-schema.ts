@@ -13,7 +13,7 @@ const Share = Type.Union([
 
 const ChannelRule = Type.Object(
   {
-    share: Type.Optional(Share),
+    share: Type.Optional({ ...Share, description: '{ percent }, { quantity } or { pool }: what part of the free stock this channel is shown. @default all of it' }),
     locations: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { minItems: 1, description: 'Locations this channel sells from, in the order reservations draw on them. @default every location' })),
     inTransitDays: Type.Optional(Type.Integer({ minimum: 0, description: 'Sell stock in transit that is expected within this many days; absent: in-transit stock is not sold' })),
     lowStock: Type.Optional(Type.Integer({ minimum: 0, description: 'Below this many the channel shows zero (keeps the last units for other channels). @default 0' })),
@@ -57,7 +57,7 @@ export const InventoryConfigSchema = Type.Object(
       description: 'SKU → unit → stock units in one of it (`SKU-5: { CA: 12 }`), for sources and orders that count in another unit',
     })),
     reconcileMinutes: Type.Optional(Type.Integer({ minimum: 1, description: 'How often reservations are checked against open orders. @default 15' })),
-    feeds: Type.Optional(Type.Array(InventoryFeedSchema, { description: 'Stock feeds from 3PLs and WMSs (docs/inventory.md)' })),
+    feeds: Type.Optional(Type.Array(InventoryFeedSchema, { description: 'Stock feeds from 3PLs and WMSs (docs/inventory-feeds.md)' })),
   },
   { additionalProperties: false, description: 'Inventory engine: allocation rules, safety stock, kits, units, feeds (docs/inventory.md)' },
 );
