@@ -26,9 +26,14 @@ export function startOutboxRelay(options: {
       for (;;) {
         const events = await options.store.listOutbox(after, 100);
         if (events.length === 0) break;
-        for (const event of events) {
-          await options.dispatch(event);
-          after = event.seq;
+        // The cursor moves once per page: a stop mid-page hands those events over again, which
+        // `dispatch` must take (it is idempotent), and a busy outbox costs one write a page.
+        try {
+          for (const event of events) {
+            await options.dispatch(event);
+            after = event.seq;
+          }
+        } finally {
           await options.store.setCursor(cursorName, String(after), options.clock.now());
         }
       }

@@ -230,6 +230,8 @@ export class InventoryEngine implements InventoryIntake {
     const reservations: StoredReservation[] = plan.reservations.map((r) => ({
       ...r, orderId, channel, postedAt: null, expiresAt: now + this.deps.settings.reservationMs, createdAt: now,
     }));
+    // Only untracked SKUs: nothing to hold, nothing to write.
+    if (reservations.length === 0) return { outcome: 'reserved', reservations, backordered: [], untracked: plan.untracked, existing: false };
     // Held in memory at once, so a concurrent order sees this stock as taken; let go again if
     // the store cannot keep it.
     this.book.put(orderId, reservations);

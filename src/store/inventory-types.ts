@@ -55,3 +55,42 @@ export interface InventoryStore {
   savePublishedAvailability(channel: string, entries: readonly { sku: string; available: number }[], now: number): Promise<void>;
   loadPublishedAvailability(channel: string): Promise<{ sku: string; available: number }[]>;
 }
+
+/** A reservation row as both stores read it. */
+export interface ReservationRow {
+  order_id: string;
+  line: number;
+  sku: string;
+  location: string;
+  quantity: number;
+  channel: string;
+  posted_at: number | null;
+  expires_at: number;
+  created_at: number;
+}
+
+export function reservationFromRow(r: ReservationRow): StoredReservation {
+  return {
+    orderId: r.order_id, line: r.line, sku: r.sku, location: r.location, quantity: r.quantity, channel: r.channel,
+    postedAt: r.posted_at, expiresAt: r.expires_at, createdAt: r.created_at,
+  };
+}
+
+/** A level row as both stores read it. */
+export interface LevelRow {
+  sku: string;
+  location: string;
+  on_hand: number;
+  allocated: number;
+  in_transit: number;
+  expected_at: string | null;
+  as_of: number;
+  source: string;
+}
+
+export function levelFromRow(r: LevelRow): StoredLevel {
+  return {
+    sku: r.sku, location: r.location, onHand: r.on_hand, allocated: r.allocated, inTransit: r.in_transit,
+    expectedAt: r.expected_at === null ? null : Number(r.expected_at), asOf: r.as_of, source: r.source,
+  };
+}

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres.js';
 import { storeChannelSuite } from './store-channels.suite.js';
 import { storeEdiSuite } from './store-edi.suite.js';
 import { storeInventorySuite } from './store-inventory.suite.js';
+import { storePricesSuite } from './store-prices.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
 const openPostgres = async () => {
@@ -23,6 +24,7 @@ storeConformanceSuite('postgres', openPostgres);
 storeChannelSuite('postgres', openPostgres);
 storeEdiSuite('postgres', openPostgres);
 storeInventorySuite('postgres', openPostgres);
+storePricesSuite('postgres', openPostgres);
 
 /** Two pools on one database stand for two crossdock processes. */
 describe('postgres store shared by several processes', () => {

@@ -5,6 +5,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { storeChannelSuite } from './store-channels.suite.js';
 import { storeEdiSuite } from './store-edi.suite.js';
 import { storeInventorySuite } from './store-inventory.suite.js';
+import { storePricesSuite } from './store-prices.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
 const openSqlite = async () => {
@@ -23,3 +24,4 @@ storeConformanceSuite('sqlite', openSqlite);
 storeChannelSuite('sqlite', openSqlite);
 storeEdiSuite('sqlite', openSqlite);
 storeInventorySuite('sqlite', openSqlite);
+storePricesSuite('sqlite', openSqlite);

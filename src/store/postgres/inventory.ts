@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { PendingInventoryBatch, StoredLevel, StoredReservation } from '../inventory-types.js';
+import { levelFromRow, reservationFromRow, type LevelRow, type PendingInventoryBatch, type ReservationRow, type StoredLevel, type StoredReservation } from '../inventory-types.js';
 import { inTransaction, type Queryable } from './pool.js';
 
 /** Rows per multi-row statement: well under PostgreSQL's 65,535 parameters. */
@@ -30,16 +30,6 @@ export async function saveInventoryLevels(pool: pg.Pool, levels: readonly Stored
   });
 }
 
-interface LevelRow {
-  sku: string;
-  location: string;
-  on_hand: number;
-  allocated: number;
-  in_transit: number;
-  expected_at: string | null;
-  as_of: number;
-  source: string;
-}
 
 /** See `Store.loadInventoryLevels`. */
 export async function loadInventoryLevels(db: Queryable, after: { sku: string; location: string } | undefined, limit: number): Promise<StoredLevel[]> {
@@ -47,10 +37,7 @@ export async function loadInventoryLevels(db: Queryable, after: { sku: string; l
   const { rows } = after
     ? await db.query<LevelRow>(`SELECT ${columns} FROM inventory_levels WHERE (sku, location) > ($1, $2) ORDER BY sku, location LIMIT $3`, [after.sku, after.location, limit])
     : await db.query<LevelRow>(`SELECT ${columns} FROM inventory_levels ORDER BY sku, location LIMIT $1`, [limit]);
-  return rows.map((r) => ({
-    sku: r.sku, location: r.location, onHand: r.on_hand, allocated: r.allocated, inTransit: r.in_transit,
-    expectedAt: r.expected_at === null ? null : Number(r.expected_at), asOf: r.as_of, source: r.source,
-  }));
+  return rows.map(levelFromRow);
 }
 
 /** See `Store.pendingInventoryBatches`. */
@@ -87,25 +74,11 @@ export async function deleteReservations(db: Queryable, orderIds: readonly strin
   if (orderIds.length > 0) await db.query('DELETE FROM inventory_reservations WHERE order_id = ANY($1::text[])', [orderIds]);
 }
 
-interface ReservationRow {
-  order_id: string;
-  line: number;
-  sku: string;
-  location: string;
-  quantity: number;
-  channel: string;
-  posted_at: number | null;
-  expires_at: number;
-  created_at: number;
-}
 
 /** See `Store.loadReservations`. */
 export async function loadReservations(db: Queryable): Promise<StoredReservation[]> {
   const { rows } = await db.query<ReservationRow>('SELECT * FROM inventory_reservations ORDER BY created_at, order_id, line');
-  return rows.map((r) => ({
-    orderId: r.order_id, line: r.line, sku: r.sku, location: r.location, quantity: r.quantity, channel: r.channel,
-    postedAt: r.posted_at, expiresAt: r.expires_at, createdAt: r.created_at,
-  }));
+  return rows.map(reservationFromRow);
 }
 
 /** See `Store.savePublishedAvailability`. */

@@ -21,7 +21,7 @@ export async function reserveStock(inventory: InventoryEngine, store: Store, ord
     if (result.policy === 'hold') throw error;
     return { outcome: 'reject', error };
   }
-  if (!result.existing && (result.reservations.length > 0 || result.untracked.length > 0)) {
+  if (!result.existing && result.reservations.length > 0) {
     await store.appendEvent({
       messageId: record.messageId, at: now, step: 'reserved', outcome: result.backordered.length > 0 ? 'info' : 'ok',
       detail: {

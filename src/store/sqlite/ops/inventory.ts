@@ -1,17 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { PendingInventoryBatch, StoredLevel, StoredReservation } from '../../inventory-types.js';
+import { levelFromRow, reservationFromRow, type LevelRow, type PendingInventoryBatch, type ReservationRow, type StoredLevel, type StoredReservation } from '../../inventory-types.js';
 import { sql } from '../statements.js';
 
-interface LevelRow {
-  sku: string;
-  location: string;
-  on_hand: number;
-  allocated: number;
-  in_transit: number;
-  expected_at: string | null;
-  as_of: number;
-  source: string;
-}
 
 /** See `Store.saveInventoryLevels`. */
 export function saveInventoryLevels(db: Database.Database, levels: readonly StoredLevel[], appliedMessageIds: readonly string[], now: number): void {
@@ -34,10 +24,7 @@ export function loadInventoryLevels(db: Database.Database, after: { sku: string;
                WHERE (sku, location) > (?, ?) ORDER BY sku, location LIMIT ?`).all(after.sku, after.location, limit)
     : sql(db, `SELECT sku, location, on_hand, allocated, in_transit, expected_at, as_of, source FROM inventory_levels
                ORDER BY sku, location LIMIT ?`).all(limit)) as LevelRow[];
-  return rows.map((r) => ({
-    sku: r.sku, location: r.location, onHand: r.on_hand, allocated: r.allocated, inTransit: r.in_transit,
-    expectedAt: r.expected_at === null ? null : Number(r.expected_at), asOf: r.as_of, source: r.source,
-  }));
+  return rows.map(levelFromRow);
 }
 
 /** See `Store.pendingInventoryBatches`. */
@@ -47,17 +34,6 @@ export function pendingInventoryBatches(db: Database.Database): PendingInventory
   return rows.map((r) => ({ messageId: r.id, canonical: r.canonical === null ? null : JSON.parse(r.canonical) }));
 }
 
-interface ReservationRow {
-  order_id: string;
-  line: number;
-  sku: string;
-  location: string;
-  quantity: number;
-  channel: string;
-  posted_at: number | null;
-  expires_at: number;
-  created_at: number;
-}
 
 /** See `Store.replaceReservations`. */
 export function replaceReservations(db: Database.Database, orderId: string, reservations: readonly StoredReservation[]): void {
@@ -81,10 +57,7 @@ export function deleteReservations(db: Database.Database, orderIds: readonly str
 /** See `Store.loadReservations`. */
 export function loadReservations(db: Database.Database): StoredReservation[] {
   const rows = sql(db, 'SELECT * FROM inventory_reservations ORDER BY created_at, order_id, line').all() as ReservationRow[];
-  return rows.map((r) => ({
-    orderId: r.order_id, line: r.line, sku: r.sku, location: r.location, quantity: r.quantity, channel: r.channel,
-    postedAt: r.posted_at, expiresAt: r.expires_at, createdAt: r.created_at,
-  }));
+  return rows.map(reservationFromRow);
 }
 
 /** See `Store.savePublishedAvailability`. */
