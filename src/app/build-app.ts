@@ -43,7 +43,7 @@ import { createOrderReviseHandler } from '../flows/order/revise.js';
 import { ERP_CHANGES_QUEUE, ERP_FEEDS, erpChangesHandler } from '../flows/erp-changes.js';
 import { inventoryRoutes } from '../api/inventory.js';
 import { InventoryEngine } from '../inventory/engine.js';
-import { inventoryOrderEventDispatcher } from '../inventory/order-events.js';
+import { followOrderState } from '../inventory/order-events.js';
 import { AvailabilityPublisher } from '../inventory/publisher.js';
 import { INVENTORY_RECONCILE_QUEUE, inventoryReconcileHandler } from '../inventory/reconcile.js';
 import { buildInventoryFeeds } from '../inventory/feeds/feeds.js';
@@ -138,7 +138,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   let started = false;
   let polls: { stop(): void } | undefined;
   let relay: { stop(): void } | undefined;
-  let inventoryRelay: { stop(): void } | undefined;
   let priceRefresh: { stop(): void } | undefined;
   /** Channel polls and EDI folder polls: one job per source and interval across all processes. */
   const periodicJobs = (): PeriodicJob[] => [
@@ -178,14 +177,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           store, clock, logger: log, metrics,
           handlers: [
             createOrderProcessHandler({
-              store, erp: erp.connector, clock, metrics, inventory,
+              store, erp: erp.connector, clock, metrics, inventory, onStockState: followOrderState(inventory),
               checkPrices: priceCheckStep({ book: prices, settings: config.prices, store, clock, metrics }),
             }),
             ...(erp.connector.priceList
               ? [priceListLoadHandler({ store, clock, book: prices, erpName: erp.connector.name, priceList: erp.connector.priceList, logger: log })]
               : []),
             inventoryReconcileHandler({ engine: inventory, store, now: () => clock.now(), onReport: (r) => { if (r.findings.length > 0) log.warn({ findings: r.findings }, 'reservation reconciliation released stock'); } }),
-            createOrderReviseHandler({ store, clock, metrics, erp: erp.connector }),
+            createOrderReviseHandler({ store, clock, metrics, erp: erp.connector, onStockState: followOrderState(inventory) }),
             ...(erp.connector.changes
               ? [erpChangesHandler({
                   store, clock, metrics, logger: log, maxAttempts: config.worker.maxAttempts, erpName: erp.connector.name,
@@ -220,7 +219,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       worker.start();
       await publisher.start();
       priceRefresh = startPriceBookRefresh({ book: prices, store, intervalMs: config.prices.refreshMs, logger: log });
-      inventoryRelay = startOutboxRelay({ name: 'inventory', store, clock, logger: log, dispatch: inventoryOrderEventDispatcher(inventory) });
       polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobs() });
       if (edi.partners.size > 0) relay = startOutboxRelay({ name: 'edi', store, clock, logger: log, dispatch: ediOrderEventDispatcher(edi) });
       started = true;
@@ -232,7 +230,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       stopping = true;
       polls?.stop();
       relay?.stop();
-      inventoryRelay?.stop();
       priceRefresh?.stop();
       await publisher.stop();
       if (started) await worker?.stop();

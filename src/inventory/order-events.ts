@@ -1,23 +1,16 @@
-import type { OutboxEvent } from '../store/types.js';
 import type { InventoryEngine } from './engine.js';
 
+/** Order states the inventory engine acts on. */
+export type StockRelevantState = 'posted' | 'cancelled' | 'rejected';
+
 /**
- * Follows orders through the outbox (durable, in order, resumed after a stop): a posted order's
- * reservations hand over to the ERP's allocation; a cancelled or rejected order lets go of its
- * stock. Each step is idempotent, so an event relayed twice changes nothing.
+ * What an order's move means for the stock it holds: once posted, its reservations hand over to
+ * the ERP's allocation; cancelled or rejected, it lets go of them. Called by the order flows right
+ * after the move is stored; a stop in between is mended by the reservation reconciliation.
  */
-export function inventoryOrderEventDispatcher(engine: InventoryEngine): (event: OutboxEvent) => Promise<void> {
-  return async (event) => {
-    const orderId = (event.payload as { orderId?: unknown } | null)?.orderId;
-    if (typeof orderId !== 'string') return;
-    switch (event.topic) {
-      case 'order.posted':
-        await engine.markPosted(orderId, event.createdAt);
-        return;
-      case 'order.cancelled':
-      case 'order.rejected':
-        await engine.release(orderId, event.topic.slice('order.'.length));
-        return;
-    }
+export function followOrderState(engine: InventoryEngine): (orderId: string, state: StockRelevantState, at: number) => Promise<void> {
+  return async (orderId, state, at) => {
+    if (state === 'posted') await engine.markPosted(orderId, at);
+    else await engine.release(orderId, state);
   };
 }

@@ -7,11 +7,17 @@ export const INVENTORY_RECONCILE_QUEUE = 'inventory.reconcile';
 
 /** States in which an order holds no stock: whatever it still holds is leaked. */
 const HOLDS_NOTHING: ReadonlySet<OrderState> = new Set(['cancelled', 'rejected', 'closed']);
+/** States after posting: the ERP has the order, its reservations wait for the ERP's allocation. */
+const IN_THE_ERP: ReadonlySet<OrderState> = new Set(['posted', 'released', 'partially_shipped', 'shipped', 'invoiced']);
 
 export interface ReservationFinding {
   orderId: string;
-  /** `leaked`: the order is gone or holds nothing any more; `expired`: held past `inventory.reservationHours`. */
-  finding: 'leaked' | 'expired';
+  /**
+   * `leaked`: the order is gone or holds nothing any more (released); `expired`: held past
+   * `inventory.reservationHours` (released); `posted`: in the ERP, but its reservations had not
+   * learned it (they now wait for the ERP's allocation).
+   */
+  finding: 'leaked' | 'expired' | 'posted';
   state: OrderState | null;
   released: { sku: string; location: string; quantity: number }[];
 }
@@ -25,8 +31,9 @@ export interface ReservationReconciliation {
 
 /**
  * Checks every reservation against its order: an order that is cancelled, rejected, closed or
- * unknown lets go of what it still holds (a release that was missed — the engine stopped between
- * the order's change and its release); one held past its time lets go too. Each finding is
+ * unknown lets go of what it still holds (a release that was missed — the process stopped between
+ * the order's move and its release); one held past its time lets go too; one the ERP has but whose
+ * reservations were not told hands them over to the ERP's allocation. Each finding is
  * reported, so a person sees what was corrected.
  */
 export async function reconcileReservations(engine: InventoryEngine, store: Store, now: number): Promise<ReservationReconciliation> {
@@ -35,6 +42,10 @@ export async function reconcileReservations(engine: InventoryEngine, store: Stor
   const findings: ReservationFinding[] = [];
   for (const orderId of orders) {
     const order = await store.getOrder(orderId);
+    if (order && IN_THE_ERP.has(order.state) && engine.reservationsOf(orderId).some((r) => r.postedAt === null)) {
+      await engine.markPosted(orderId, order.updatedAt);
+      findings.push({ orderId, finding: 'posted', state: order.state, released: [] });
+    }
     const leaked = !order || HOLDS_NOTHING.has(order.state);
     if (!leaked && !expired.has(orderId)) continue;
     const finding = leaked ? 'leaked' : 'expired';

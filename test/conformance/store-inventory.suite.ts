@@ -3,6 +3,8 @@ import { resolveInventory, type InventoryConfigFile } from '../../src/inventory/
 import { InventoryEngine } from '../../src/inventory/engine.js';
 import type { InventoryBatch } from '../../src/inventory/model.js';
 import type { Store } from '../../src/store/types.js';
+import { reconcileReservations } from '../../src/inventory/reconcile.js';
+import { orderInput } from './store.suite.js';
 
 const T0 = Date.parse('2026-11-26T10:00:00Z');
 
@@ -103,6 +105,34 @@ export function storeInventorySuite(name: string, open: () => Promise<{ store: S
       await engine.ingest({ ...counted([{ sku: 'SKU-1', location: 'WH1', onHand: 10, allocated: 4 }], '2026-11-26T10:00:06Z'), source: 'erp' }, origin());
       expect(engine.availability('SKU-1', 'shop').available).toBe(7);
       expect(engine.reservationsOf('ord-1')).toEqual([]);
+      expect(await store.loadReservations()).toEqual([]);
+    });
+
+    it('reconciles reservations with their orders: releases leaked and expired ones, hands posted ones to the ERP', async () => {
+      let now = T0;
+      const engine = engineOn(store, { reservationHours: 1 }, () => now, ['erp']);
+      await engine.start();
+      await engine.ingest(counted([{ sku: 'SKU-1', location: 'WH1', onHand: 100 }]), origin());
+      for (const n of ['open', 'cancelled', 'posted']) {
+        await store.acceptOrder(orderInput(n));
+        await engine.reserve(`ord_${n}`, 'shop', [{ sku: 'SKU-1', quantity: 5 }]);
+      }
+      await engine.reserve('ord_unknown', 'shop', [{ sku: 'SKU-1', quantity: 5 }]);
+      await store.transitionOrder({ orderId: 'ord_cancelled', from: ['received'], to: 'cancelled', now: T0, step: 'cancelled' });
+      await store.transitionOrder({ orderId: 'ord_posted', from: ['received'], to: 'posted', now: T0, step: 'posted', erpRef: 'SO-1' });
+      expect(engine.availability('SKU-1', 'shop').available).toBe(80);
+
+      const report = await reconcileReservations(engine, store, now);
+      expect(report.checked).toBe(4);
+      expect(report.findings.map((f) => [f.orderId, f.finding]).sort()).toEqual([['ord_cancelled', 'leaked'], ['ord_posted', 'posted'], ['ord_unknown', 'leaked']]);
+      expect(engine.availability('SKU-1', 'shop').available).toBe(90);
+      expect(engine.reservationsOf('ord_posted')[0]!.postedAt).not.toBeNull();
+      expect((await reconcileReservations(engine, store, now)).findings).toEqual([]);
+
+      now = T0 + 3_600_000;
+      const later = await reconcileReservations(engine, store, now);
+      expect(later.findings.map((f) => [f.orderId, f.finding]).sort()).toEqual([['ord_open', 'expired'], ['ord_posted', 'expired']]);
+      expect(engine.availability('SKU-1', 'shop').available).toBe(100);
       expect(await store.loadReservations()).toEqual([]);
     });
 

@@ -601,7 +601,7 @@ export function storeConformanceSuite(
 /** A fixed, realistic clock reading: far beyond 32-bit, as real epoch milliseconds are. */
 const T0 = 1_714_557_600_000;
 
-function orderInput(n: string, overrides: Partial<AcceptOrderInput> = {}): AcceptOrderInput {
+export function orderInput(n: string, overrides: Partial<AcceptOrderInput> = {}): AcceptOrderInput {
   const orderId = `ord_${n}`;
   const correlationId = `cor_${n}`;
   return {

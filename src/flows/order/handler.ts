@@ -22,6 +22,8 @@ export interface OrderFlowDeps {
   metrics?: Metrics;
   /** Reserves stock first, under each channel's oversell policy; absent: stock is not checked. */
   inventory?: InventoryEngine;
+  /** Told when an order is posted, cancelled or rejected, for the stock it holds. */
+  onStockState?: (orderId: string, state: 'posted' | 'cancelled' | 'rejected', at: number) => Promise<void>;
   /** Compares the channel's prices with the price book (holds, or reports, per channel policy). */
   checkPrices?: (order: Order, record: OrderRecord) => Promise<void>;
 }
@@ -55,6 +57,7 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
         event: { topic: 'order.cancelled', payload: { orderId, channel: record.channel, reason: order.cancellation.reason ?? null } },
         job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'complete' },
       });
+      await deps.onStockState?.(orderId, 'cancelled', clock.now());
       return 'finished';
     }
     // Fulfilled by the channel itself (Amazon FBA): kept for the record, not sent to the warehouse.
@@ -115,7 +118,10 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
       event: { topic: 'order.posted', payload: { orderId: order.id, channel: order.channel, channelOrderId: order.channelOrderId, erpRef, correlationId: record.correlationId } },
       job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'complete' },
     });
-    if (moved) metrics?.ordersPosted.inc({ channel: record.channel });
+    if (moved) {
+      metrics?.ordersPosted.inc({ channel: record.channel });
+      await deps.onStockState?.(record.id, 'posted', clock.now());
+    }
     else await store.completeJob(job.id, job.leaseToken ?? '');
   }
 
@@ -137,7 +143,10 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
       event: { topic: 'order.rejected', payload: { orderId: record.id, channel: record.channel, channelOrderId: record.channelOrderId, reason } },
       job: { id: job.id, leaseToken: job.leaseToken ?? '', outcome: 'complete' },
     });
-    if (moved) metrics?.ordersRejected.inc({ channel: record.channel, code: reason.code });
+    if (moved) {
+      metrics?.ordersRejected.inc({ channel: record.channel, code: reason.code });
+      await deps.onStockState?.(record.id, 'rejected', clock.now());
+    }
     else await store.completeJob(job.id, job.leaseToken ?? '');
   }
 

@@ -17,6 +17,8 @@ export interface OrderReviseDeps {
   metrics?: Metrics;
   /** The ERP, when it can be asked to cancel a sales order it already has. */
   erp?: Pick<ErpConnector, 'orderSink'>;
+  /** Told when a revision cancels an order, for the stock it holds. */
+  onStockState?: (orderId: string, state: 'cancelled', at: number) => Promise<void>;
 }
 
 /** States in which the ERP has the order but nothing has shipped: the ERP may still cancel it. */
@@ -86,15 +88,18 @@ export function createOrderReviseHandler(deps: OrderReviseDeps): JobHandler {
       detail: { by: record.channel, at: order.cancellation?.at, reason: order.cancellation?.reason, erpRef: record.erpRef, cancelledInErp: true, job: job.id },
       event: { topic: 'order.cancelled', payload: { orderId: record.id, channel: record.channel, reason: order.cancellation?.reason ?? null } },
     });
+    await deps.onStockState?.(record.id, 'cancelled', clock.now());
     return 'cancelled';
   }
 
   async function cancel(record: OrderRecord, order: Order, from: OrderRecord['state'][]): Promise<boolean> {
-    return store.transitionOrder({
+    const moved = await store.transitionOrder({
       orderId: record.id, from, to: 'cancelled', now: clock.now(), step: 'cancelled',
       detail: { by: record.channel, at: order.cancellation?.at, reason: order.cancellation?.reason },
       event: { topic: 'order.cancelled', payload: { orderId: record.id, channel: record.channel, reason: order.cancellation?.reason ?? null } },
     });
+    if (moved) await deps.onStockState?.(record.id, 'cancelled', clock.now());
+    return moved;
   }
 
   /** A held order's processing job is dead: replaying it re-runs processing on the newest version. */
