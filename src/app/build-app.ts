@@ -41,6 +41,7 @@ import { EDI_POLL_QUEUE, ediPollHandler, ediReceiveHandler, ediSendHandler, type
 import type { ChannelType } from '../channels/types.js';
 import { createOrderReviseHandler } from '../flows/order/revise.js';
 import { ERP_CHANGES_QUEUE, ERP_FEEDS, erpChangesHandler } from '../flows/erp-changes.js';
+import { ERP_STOCK_SNAPSHOT_QUEUE, erpStockSnapshotHandler } from '../flows/erp-stock-snapshot.js';
 import { inventoryRoutes } from '../api/inventory.js';
 import { InventoryEngine } from '../inventory/engine.js';
 import { followOrderState } from '../inventory/order-events.js';
@@ -151,6 +152,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ...(edi.partners.size > 0 ? [{ name: 'edi-overdue-scan', queue: EDI_OVERDUE_SCAN_QUEUE, payload: {}, intervalMs: 60_000 }] : []),
     // An ERP without webhooks is asked what changed: shipments, invoices, stock.
     ...inventoryFeedPeriodicJobs(feeds.values()),
+    ...(erp?.connector.stock?.allLevels && config.erp.stockSnapshotMs > 0
+      ? [{ name: 'erp-stock-snapshot', queue: ERP_STOCK_SNAPSHOT_QUEUE, payload: {}, intervalMs: config.erp.stockSnapshotMs }]
+      : []),
     ...(erp?.connector.priceList && config.prices.erpLoadMs > 0 ? [priceListLoadJob(erp.connector.name, config.prices.erpLoadMs)] : []),
     { name: 'inventory-reconcile', queue: INVENTORY_RECONCILE_QUEUE, payload: {}, intervalMs: config.inventory.reconcileMs },
     ...(erp?.connector.changes
@@ -180,6 +184,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
               store, erp: erp.connector, clock, metrics, inventory, onStockState: followOrderState(inventory),
               checkPrices: priceCheckStep({ book: prices, settings: config.prices, store, clock, metrics }),
             }),
+            ...(erp.connector.stock?.allLevels
+              ? [erpStockSnapshotHandler({ clock, logger: log, erpName: erp.connector.name, stock: { allLevels: erp.connector.stock.allLevels.bind(erp.connector.stock) }, inventory })]
+              : []),
             ...(erp.connector.priceList
               ? [priceListLoadHandler({ store, clock, book: prices, erpName: erp.connector.name, priceList: erp.connector.priceList, logger: log })]
               : []),

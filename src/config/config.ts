@@ -25,8 +25,8 @@ export interface Config {
 }
 
 export type ErpSettings =
-  | { kind: 'sandbox'; url: string | undefined; knobs: Record<string, unknown>; changePollSeconds: number }
-  | { kind: 'tryton'; tryton: TrytonSettings; changePollSeconds: number };
+  | { kind: 'sandbox'; url: string | undefined; knobs: Record<string, unknown>; changePollSeconds: number; stockSnapshotMs: number }
+  | { kind: 'tryton'; tryton: TrytonSettings; changePollSeconds: number; stockSnapshotMs: number };
 
 export interface EdiSettings {
   identity: { isaQualifier: string; isaId: string; gsId: string };
@@ -154,8 +154,9 @@ function resolveStockAndPrices(file: ConfigFile, env: NodeJS.ProcessEnv): Pick<C
 function resolveErp(erp: ConfigFile['erp'], urlOverride: string | undefined, env: NodeJS.ProcessEnv): ErpSettings {
   const url = urlOverride ?? erp?.url;
   const changePollSeconds = erp?.changePollSeconds ?? 30;
+  const stockSnapshotMs = (erp?.stockSnapshotMinutes ?? 60) * 60_000;
   const kind = url !== undefined && isTrytonUrl(url) ? 'tryton' : (erp?.kind ?? 'sandbox');
-  if (kind === 'sandbox') return { kind, url, knobs: erp?.knobs ?? {}, changePollSeconds };
+  if (kind === 'sandbox') return { kind, url, knobs: erp?.knobs ?? {}, changePollSeconds, stockSnapshotMs };
 
   const problems: string[] = [];
   const file = (resolveEnvReferences(erp?.tryton ?? {}, '/erp/tryton', env, problems) ?? {}) as NonNullable<NonNullable<ConfigFile['erp']>['tryton']>;
@@ -175,7 +176,7 @@ function resolveErp(erp: ConfigFile['erp'], urlOverride: string | undefined, env
   if (!database) problems.push('/erp/tryton/database: which Tryton database (or put it in the url)');
   if (!user) problems.push('/erp/tryton/user: the Tryton login (or put it in the url)');
   if (problems.length > 0) throw new ConfigError(`the ERP configuration is not valid${url ? ` (${redact(url)})` : ''}`, problems);
-  return { kind, changePollSeconds, tryton: trytonSettings({ ...file, url: fromUrl.url!, database: database!, user: user!, password }) };
+  return { kind, changePollSeconds, stockSnapshotMs, tryton: trytonSettings({ ...file, url: fromUrl.url!, database: database!, user: user!, password }) };
 }
 
 function resolveEdi(edi: ConfigFile['edi'], env: NodeJS.ProcessEnv): EdiSettings {

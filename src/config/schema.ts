@@ -114,6 +114,7 @@ export const ConfigSchema = Type.Object(
       })),
       knobs: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Sandbox ERP knobs (latency, errors, rate cap, outages)' })),
       changePollSeconds: Type.Optional(Type.Integer({ minimum: 1, description: "How often the ERP's shipments, invoices and stock are polled for changes (ERPs without webhooks). @default 30" })),
+      stockSnapshotMinutes: Type.Optional(Type.Integer({ minimum: 0, description: "How often the ERP's whole stock is read as one snapshot (the first run at start fills the inventory engine; each corrects drift); 0: never. @default 60" })),
       tryton: Type.Optional(TrytonSettingsSchema),
     }, { additionalProperties: false })),
     protection: Type.Optional(Type.Record(Type.String(), Protection, { description: 'Protection policy per target (erp, a channel instance id, …)' })),

@@ -154,6 +154,8 @@ export interface ErpChangeFeed {
 /** Stock per warehouse on demand (reconciliation, full loads). */
 export interface StockSource {
   levels(skus: readonly string[], ctx: CallContext): Promise<ErpStockLevel[]>;
+  /** Every stocked item in every warehouse crossdock reads: the periodic stock snapshot. */
+  allLevels?(ctx: CallContext): Promise<ErpStockLevel[]>;
 }
 
 /** The ERP's price for a customer, item and quantity (its price lists applied). */

@@ -31,9 +31,10 @@ async function batches(): Promise<number> {
   return page.items.filter((m) => m.kind === 'inventory-846').length;
 }
 
+/** The SKU's levels at the 3PL's location (the ERP's own warehouses are in the engine too). */
 async function levels(sku: string): Promise<{ location: string; onHand: number }[]> {
   const res = await fetch(`${url}/v1/inventory/levels/${sku}`);
-  return res.status === 200 ? ((await res.json()) as { levels: { location: string; onHand: number }[] }).levels : [];
+  return res.status === 200 ? ((await res.json()) as { levels: { location: string; onHand: number }[] }).levels.filter((l) => l.location === 'DCW') : [];
 }
 
 beforeAll(async () => {

@@ -46,7 +46,8 @@ beforeAll(async () => {
   for (const store of [retail, wholesale]) store.seedVariants(SKUS.map((n) => ({ sku: `V-${n}`, inventoryItemId: ITEM(n) })));
   t = await makeTestApp({
     worker: { pollMs: 20 },
-    erp: { changePollSeconds: 1 },
+    // The change path alone: no stock snapshot at start (sandbox-order-to-cash covers it).
+    erp: { changePollSeconds: 1, stockSnapshotMinutes: 0 },
     inventory: {
       freshnessMs: 200,
       channels: {

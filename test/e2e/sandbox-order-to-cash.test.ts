@@ -93,6 +93,8 @@ beforeAll(async () => {
     }],
   });
   url = await t.app.start();
+  // The ERP's stock snapshot at start: orders reserve only SKUs crossdock knows the stock of.
+  await waitFor(async () => (await fetch(`${url}/v1/inventory/levels/SKU-2`)).status, (status) => status === 200, 30_000);
 });
 
 afterAll(async () => {
@@ -101,7 +103,7 @@ afterAll(async () => {
 });
 
 describe('order to cash through the embedded sandbox ERP', () => {
-  it('posts the Shopify order to the sandbox ERP as one sales order, and publishes no stock while none moved', async () => {
+  it("posts the Shopify order to the sandbox ERP as one sales order, and publishes the ERP's stock less what the order holds", async () => {
     await deliver(CHANNEL_ORDER);
     await deliver(CHANNEL_ORDER); // a redelivery: still one sales order
     const order = await orderIn('posted');
@@ -113,9 +115,15 @@ describe('order to cash through the embedded sandbox ERP', () => {
     expect(salesOrders[0]!.number).toBe(order!.erpRef);
     expect(salesOrders[0]!.lines.map((l) => [l.sku, l.quantity, l.unitPrice])).toEqual([['SKU-1', 1, '150.00'], ['SKU-2', 2, '25.00']]);
 
-    // Several stock polls have run by now: the seeded levels are where the books start, not changes.
+    // The ERP's stock snapshot at start filled the inventory engine; Shopify sells what the
+    // warehouses hold less what this order holds, before anything has shipped.
+    const green = seededStock('SKU-1') - 1;
+    const red = seededStock('SKU-2') - 2;
+    await waitFor(async () => [lastSet(GREEN_ITEM), lastSet(RED_ITEM)], ([g, r]) => g === green && r === red, 30_000);
+    const sets = shopify.state.inventorySets.length;
+    // Several stock polls run meanwhile: nothing moved, so nothing more is sent.
     await new Promise((r) => setTimeout(r, 1_500));
-    expect(shopify.state.inventorySets).toEqual([]);
+    expect(shopify.state.inventorySets).toHaveLength(sets);
   });
 
   it("sends the warehouse's shipment to Shopify as one fulfilment with its tracking number, and ships the order", async () => {
@@ -146,6 +154,11 @@ describe('order to cash through the embedded sandbox ERP', () => {
     await waitFor(async () => [lastSet(GREEN_ITEM), lastSet(RED_ITEM)], ([g, r]) => g === green && r === red, 30_000);
     expect(lastSet(GREEN_ITEM)).toBe(green);
     expect(lastSet(RED_ITEM)).toBe(red);
+    // The shipped units left the ERP's on hand, and the order's reservation ended with them: counted once.
+    const reserved = async (sku: string) => ((await (await fetch(`${url}/v1/inventory/levels/${sku}`)).json()) as { levels: { reserved: number }[] })
+      .levels.reduce((sum, l) => sum + l.reserved, 0);
+    await waitFor(async () => [await reserved('SKU-1'), await reserved('SKU-2')], ([g, r]) => g === 0 && r === 0, 30_000);
+    expect(lastSet(GREEN_ITEM)).toBe(green);
     const fromErp = (await (await fetch(`${url}/v1/messages?channel=sandbox-erp&limit=200`)).json()) as { items: { kind: string }[] };
     expect(fromErp.items.some((m) => m.kind === 'inventory')).toBe(true);
 

@@ -319,6 +319,17 @@ describe('Tryton connector: stock and prices on demand', () => {
     ]);
   });
 
+  it('reads every stocked product in every mapped warehouse for the stock snapshot, services left out', async () => {
+    const all = await erp.stock!.allLevels!(ctx);
+    const levels = all.filter((l) => l.sku === 'SKU-LEVELS');
+    expect(levels).toEqual([
+      { sku: 'SKU-LEVELS', location: 'MAIN', onHand: 10, forecast: 6, uom: 'EA' },
+      { sku: 'SKU-LEVELS', location: 'EAST-DC', onHand: 0, forecast: 0, uom: 'EA' },
+    ]);
+    expect(new Set(all.map((l) => l.location))).toEqual(new Set(['MAIN', 'EAST-DC']));
+    expect(all.some((l) => l.sku === 'SHIP-GROUND')).toBe(false);
+  });
+
   it('prices an item for a customer through the customer\'s price list', async () => {
     expect(await erp.prices!.unitPrice('C-300', 'JACK-1', 2, 'USD', ctx)).toBe('100.00');
     const wholesale = await clerk.id('product.price_list', [['name', '=', 'Wholesale']]);

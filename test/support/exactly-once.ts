@@ -73,8 +73,9 @@ export async function messageStatusCounts(baseUrl: string): Promise<Record<strin
   let cursor: string | null = null;
   do {
     const url: string = `${baseUrl}/v1/messages?limit=500${cursor ? `&cursor=${cursor}` : ''}`;
-    const page = (await (await fetch(url)).json()) as { items: { status: string }[]; nextCursor: string | null };
-    for (const m of page.items) counts[m.status] = (counts[m.status] ?? 0) + 1;
+    const page = (await (await fetch(url)).json()) as { items: { status: string; kind: string }[]; nextCursor: string | null };
+    // Orders only: stock batches (the ERP's snapshot at start, its changes) are journaled too.
+    for (const m of page.items) if (m.kind === 'order') counts[m.status] = (counts[m.status] ?? 0) + 1;
     cursor = page.nextCursor;
   } while (cursor);
   return counts;

@@ -22,6 +22,7 @@ export const MAX_SKUS_PER_CALL = 500;
  * - `POST /api/sales-orders/:number/cancel` → 200 `{ number, state: 'cancelled' }` | 409 `{ code: 'not-cancellable' }` | 404
  * - `GET  /api/changes/{shipments,invoices,stock}?since=ISO[&after=][&limit=]` → 200 `{ <records>, cursor, more, next? }`
  * - `GET  /api/stock?skus=A,B` → 200 `{ levels }` (per warehouse; unknown SKUs left out)
+ * - `GET  /api/stock/all` → 200 `{ levels }`: every item in every warehouse (the stock snapshot)
  * - `GET  /api/prices?customer=&sku=&quantity=&currency=` → 200 `{ …, unitPrice }` (null: no price) | 404
  * - `GET  /api/price-list` → 200 `{ prices: [{ sku, currency, unitPrice }] }`: every list price
  */
@@ -153,6 +154,8 @@ export async function sandboxErpApiRoutes(app: FastifyInstance, runtime: Sandbox
       return { levels: state.stockLevels(skus) };
     },
   );
+
+  api.get('/api/stock/all', async () => ({ levels: state.allStockLevels() }));
 
   // One list price per item and currency: every customer and quantity pays it. The customer
   // must exist all the same, as a real ERP's price-list lookup would require.

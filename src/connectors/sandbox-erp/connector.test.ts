@@ -221,6 +221,12 @@ describe('sandbox ERP connector after the sale', () => {
       { sku: 'SKU-11', location: 'WH1', onHand: 0, forecast: 0, uom: 'EA' },
       { sku: 'SKU-11', location: 'WH2', onHand: 0, forecast: 0, uom: 'EA' },
     ]);
+    const all = await stock.allLevels!(ctx);
+    expect(all).toHaveLength(SEED_ITEMS.length * 2);
+    expect(all.filter((l) => l.sku === 'SKU-7')).toEqual([
+      { sku: 'SKU-7', location: 'WH1', onHand: 0, forecast: 0, uom: 'EA' },
+      { sku: 'SKU-7', location: 'WH2', onHand: SEED_ITEMS[6]!.stock['WH2'], forecast: SEED_ITEMS[6]!.stock['WH2'], uom: 'EA' },
+    ]);
     expect(await prices.unitPrice('C-100', 'SKU-3', 10, 'USD', ctx)).toBe('12.49');
     expect(await prices.unitPrice('C-500', 'SKU-3', 1, 'EUR', ctx)).toBe('11.49');
     expect(await prices.unitPrice('C-100', 'SKU-3', 1, 'JPY', ctx)).toBeUndefined();

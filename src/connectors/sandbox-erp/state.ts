@@ -227,6 +227,11 @@ export class SandboxErpState {
     return this.invoicesOf(this.statement(`${INVOICE_SELECT} ORDER BY i.id`).all() as InvoiceRow[]);
   }
 
+  /** Stock of every item in every warehouse, by SKU then warehouse. */
+  allStockLevels(): SandboxStockLevel[] {
+    return (this.statement(`${LEVEL_SELECT} ORDER BY s.sku, s.warehouse`).all() as LevelRow[]).map(toLevel);
+  }
+
   /** Stock of these items in every warehouse, by SKU as asked then warehouse; unknown SKUs are left out. */
   stockLevels(skus: readonly string[]): SandboxStockLevel[] {
     const wanted = [...new Set(skus)];

@@ -20,6 +20,10 @@ export function createSandboxStock(deps: { http: HttpClient }): StockSource {
       }
       return levels;
     },
+    async allLevels(ctx: CallContext): Promise<ErpStockLevel[]> {
+      const response = await deps.http.request({ method: 'GET', path: '/api/stock/all', operation: 'stock.all' }, ctx);
+      return expectAnswer(response, 200, StockLevels, 'stock.all').levels.map(stockLevelFromSandbox);
+    },
   };
 }
 

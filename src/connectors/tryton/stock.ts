@@ -61,8 +61,22 @@ export function createTrytonStock(deps: { rpc: TrytonRpc; settings: TrytonSettin
     return levelsOf(products, ctx);
   }
 
-  return { levels, levelsOfProducts };
+  /** Every stocked product (goods, not services) with a code, in pages of ids. */
+  async function allLevels(ctx: CallContext): Promise<ErpStockLevel[]> {
+    const ids: number[] = [];
+    for (let offset = 0; ; offset += ALL_PAGE) {
+      const page = await rpc.search('product.product', [['template.type', '=', 'goods'], ['code', '!=', null]], ctx, { offset, limit: ALL_PAGE, order: [['id', 'ASC']] });
+      ids.push(...page);
+      if (page.length < ALL_PAGE) break;
+    }
+    return levelsOfProducts(ids, ctx);
+  }
+
+  return { levels, levelsOfProducts, allLevels };
 }
+
+/** Product ids per search page of the stock snapshot. */
+const ALL_PAGE = 1000;
 
 /**
  * The customer's price as Tryton's sale form computes it: `sale.line.on_change` of the product
