@@ -171,9 +171,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const address = http.server.address() as AddressInfo;
       const baseUrl = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${address.port}`;
       erp = attachErp.connect(config, { baseUrl, policies, clock, sandbox });
-      inventory.allocatedBy(erp.connector.changes ? [erp.connector.name] : []);
+      // An ERP that allocates to its open sales takes a posted order's stock over at its next
+      // stock report; one that does not (the sandbox) counts it until it ships.
+      inventory.handOver(!erp.connector.changes ? {}
+        : erp.connector.allocatesOrders ? { allocatingSources: [erp.connector.name] } : { atShipment: true });
       const channelJobs = {
         store, clock, metrics, maxAttempts: config.worker.maxAttempts, instances: channels, notifyWork, logger: log,
+        onShipped: (orderId: string, lines: readonly { sku: string; quantity: number; uom?: string }[], orderLines: readonly { sku: string; quantity: number; uom?: string }[]) =>
+          inventory.settleShipped(orderId, lines, orderLines),
         otherShipmentSink: (channel: string) => { const partner = edi.partners.get(channel); return partner ? ediShipmentSink(edi, partner) : undefined; },
       };
       worker = new Worker(

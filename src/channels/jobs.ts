@@ -24,6 +24,8 @@ export interface ChannelJobDeps extends DocumentIntakeDeps {
   /** Shipment sinks of sources that are not channel instances (an EDI partner's 856). */
   otherShipmentSink?: (channel: string) => ShipmentSink | undefined;
   logger?: Logger;
+  /** Told of every shipment of an order (all of them so far), for the stock it holds. */
+  onShipped?: (orderId: string, lines: readonly { sku: string; quantity: number; uom?: string }[], orderLines: readonly { sku: string; quantity: number; uom?: string }[]) => Promise<void>;
 }
 
 function payloadString(job: Job, field: string): string {
@@ -184,7 +186,8 @@ export function shipmentPublishHandler(deps: ChannelJobDeps): JobHandler {
         deps.metrics?.shipmentsPublished.inc({ channel: record.channel, outcome: ref.existed ? 'existed' : 'created' });
         deps.metrics?.shipmentPublishSeconds.observe({ channel: record.channel }, Math.max(0, at() - message.receivedAt) / 1000);
       }
-      await recordShipmentOnOrder(deps.store, record, order, deps.clock.now());
+      const shipments = await recordShipmentOnOrder(deps.store, record, order, deps.clock.now());
+      if (shipments.length > 0) await deps.onShipped?.(record.id, shipments.flatMap((s) => s.lines), order.lines);
       return 'done';
     },
   };

@@ -28,12 +28,12 @@ export function shipmentState(order: Order, shipments: readonly ShipmentSubmissi
   return complete ? 'shipped' : 'partially_shipped';
 }
 
-/** Moves the order to shipped or partially shipped from every shipment journaled for it. */
-export async function recordShipmentOnOrder(store: Store, record: OrderRecord, order: Order, now: number): Promise<void> {
+/** Moves the order to shipped or partially shipped from every shipment journaled for it; returns those shipments. */
+export async function recordShipmentOnOrder(store: Store, record: OrderRecord, order: Order, now: number): Promise<ShipmentSubmission[]> {
   const shippable = (SHIPPABLE as readonly string[]).includes(record.state);
   // An invoice may be taken before the shipment it bills (both polled from the ERP at once): the
   // order stays invoiced, and its timeline still gets the shipment.
-  if (!shippable && !(SHIPPED_AFTER as readonly string[]).includes(record.state)) return;
+  if (!shippable && !(SHIPPED_AFTER as readonly string[]).includes(record.state)) return [];
   const page = await store.searchMessages({ text: record.id, limit: 500 });
   const shipments: ShipmentSubmission[] = [];
   for (const summary of page.items) {
@@ -44,12 +44,13 @@ export async function recordShipmentOnOrder(store: Store, record: OrderRecord, o
   const to = shipmentState(order, shipments);
   if (!shippable) {
     await store.appendEvent({ messageId: record.messageId, at: now, step: to, outcome: 'info', detail: { shipments: shipments.map((s) => s.shipmentId), state: record.state } });
-    return;
+    return shipments;
   }
-  if (to === record.state) return;
+  if (to === record.state) return shipments;
   await store.transitionOrder({
     orderId: record.id, from: [...SHIPPABLE], to, now, step: to,
     detail: { shipments: shipments.map((s) => s.shipmentId) },
     event: { topic: `order.${to}`, payload: { orderId: record.id, channel: record.channel, shipments: shipments.map((s) => s.shipmentId) } },
   });
+  return shipments;
 }

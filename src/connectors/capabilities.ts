@@ -179,6 +179,11 @@ export interface ErpConnector {
   readonly orderSink: OrderSink;
   readonly changes?: ErpChangeFeed;
   readonly stock?: StockSource;
+  /**
+   * Its stock figures count what open sales orders will take as allocated (Tryton's forecast);
+   * false: stock leaves its figures only when it ships (the sandbox ERP).
+   */
+  readonly allocatesOrders?: boolean;
   readonly prices?: PriceSource;
   readonly priceList?: PriceListSource;
   close?(): Promise<void>;

@@ -26,6 +26,11 @@ export interface InventoryEngineDeps {
    * SKU as of after the posting; with none, it ends at posting.
    */
   allocatingSources?: readonly string[];
+  /**
+   * The ERP's figures count an open order's stock until it ships (it allocates nothing; the
+   * sandbox ERP): a posted order's reservation ends, line by line, as its shipments come in.
+   */
+  releaseAtShipment?: boolean;
 }
 
 export type ReserveOutcome =
@@ -61,6 +66,7 @@ export class InventoryEngine implements InventoryIntake {
   private readonly book: ReservationBook;
   private readonly listeners: ChangeListener[] = [];
   private allocating: ReadonlySet<string>;
+  private atShipment: boolean;
   private waiting: Waiting[] = [];
   private draining: Promise<void> | undefined;
 
@@ -68,11 +74,16 @@ export class InventoryEngine implements InventoryIntake {
     this.rules = new AvailabilityRules(deps.settings);
     this.book = new ReservationBook(this.table);
     this.allocating = new Set(deps.allocatingSources ?? []);
+    this.atShipment = deps.releaseAtShipment ?? false;
   }
 
-  /** See `InventoryEngineDeps.allocatingSources`; known once the ERP is connected. */
-  allocatedBy(sources: readonly string[]): void {
-    this.allocating = new Set(sources);
+  /**
+   * How a posted order's reservations end, known once the ERP is connected: when an allocating
+   * source reports the SKU after the posting, as the order ships, or (neither) at posting.
+   */
+  handOver(rule: { allocatingSources?: readonly string[]; atShipment?: boolean }): void {
+    this.allocating = new Set(rule.allocatingSources ?? []);
+    this.atShipment = rule.atShipment ?? false;
   }
 
   /** Loads levels and reservations, then applies batches journaled but not yet applied. */
@@ -250,11 +261,37 @@ export class InventoryEngine implements InventoryIntake {
   async markPosted(orderId: string, at: number): Promise<void> {
     const held = this.book.of(orderId);
     if (!held) return;
-    if (this.allocating.size === 0) {
+    if (this.allocating.size === 0 && !this.atShipment) {
       await this.release(orderId, 'posted');
       return;
     }
     if (this.book.markPosted(orderId, at)) await this.deps.store.markReservationsPosted(orderId, at);
+  }
+
+  /**
+   * The order's shipments so far (all of them, so a shipment seen twice changes nothing): with an
+   * ERP that counts open orders' stock until they ship, what shipped no longer needs holding.
+   */
+  async settleShipped(orderId: string, lines: readonly { sku: string; quantity: number; uom?: string }[], orderLines: readonly { sku: string; quantity: number; uom?: string }[]): Promise<void> {
+    const held = this.book.of(orderId);
+    if (!this.atShipment || !held) return;
+    const shipped = new Map<string, number>();
+    for (const r of requirementsOf(this.deps.settings, lines)) shipped.set(r.sku, (shipped.get(r.sku) ?? 0) + r.quantity);
+    const ordered = new Map<string, number>();
+    for (const r of requirementsOf(this.deps.settings, orderLines)) ordered.set(r.sku, (ordered.get(r.sku) ?? 0) + r.quantity);
+    // What each SKU still needs held: ordered less shipped, taken from the order's reservations in order.
+    const left = new Map([...ordered].map(([sku, q]) => [sku, Math.max(0, q - (shipped.get(sku) ?? 0))]));
+    const remaining: StoredReservation[] = [];
+    for (const r of held) {
+      const keep = Math.min(r.quantity, left.get(r.sku) ?? 0);
+      left.set(r.sku, (left.get(r.sku) ?? 0) - keep);
+      if (keep > 0) remaining.push({ ...r, quantity: keep });
+    }
+    const before = held.reduce((sum, r) => sum + r.quantity, 0);
+    if (remaining.reduce((sum, r) => sum + r.quantity, 0) === before) return;
+    this.book.put(orderId, remaining);
+    await this.deps.store.replaceReservations(orderId, remaining);
+    this.emit(new Set(held.map((r) => r.sku)), this.deps.clock.now());
   }
 
   /** Lets go of an order's stock (cancelled, rejected, expired, or found leaked by reconciliation). */

@@ -136,6 +136,30 @@ export function storeInventorySuite(name: string, open: () => Promise<{ store: S
       expect(await store.loadReservations()).toEqual([]);
     });
 
+    it("keeps a posted order's reservation while an ERP that allocates nothing counts its stock, and lets go of what ships", async () => {
+      const problems: string[] = [];
+      const engine = new InventoryEngine({ store, clock: { now: () => T0 }, settings: resolveInventory({ units: { 'SKU-5': { CA: 12 } } }, {}, problems), releaseAtShipment: true });
+      await engine.start();
+      await engine.ingest({ ...counted([{ sku: 'SKU-5', location: 'WH1', onHand: 100 }]), source: 'erp' }, origin());
+      const lines = [{ sku: 'SKU-5', quantity: 2, uom: 'CA' }];
+      await engine.reserve('ord-1', 'shop', lines);
+      await engine.markPosted('ord-1', T0);
+      await engine.ingest({ ...counted([{ sku: 'SKU-5', location: 'WH1', onHand: 100 }], '2026-11-26T10:00:09Z'), source: 'erp' }, origin());
+      expect(engine.availability('SKU-5', 'shop').available).toBe(76);
+
+      // 10 of the 24 ship (the ERP's on hand drops with them); the same shipments told twice change nothing.
+      await engine.ingest({ ...counted([{ sku: 'SKU-5', location: 'WH1', onHand: 90 }], '2026-11-26T10:00:10Z'), source: 'erp' }, origin());
+      await engine.settleShipped('ord-1', [{ sku: 'SKU-5', quantity: 10 }], lines);
+      await engine.settleShipped('ord-1', [{ sku: 'SKU-5', quantity: 10 }], lines);
+      expect(engine.availability('SKU-5', 'shop').available).toBe(76);
+      expect((await store.loadReservations()).map((r) => r.quantity)).toEqual([14]);
+
+      await engine.ingest({ ...counted([{ sku: 'SKU-5', location: 'WH1', onHand: 76 }], '2026-11-26T10:00:11Z'), source: 'erp' }, origin());
+      await engine.settleShipped('ord-1', [{ sku: 'SKU-5', quantity: 10 }, { sku: 'SKU-5', quantity: 14 }], lines);
+      expect(engine.availability('SKU-5', 'shop').available).toBe(76);
+      expect(await store.loadReservations()).toEqual([]);
+    });
+
     it('remembers what each channel was last sent', async () => {
       await store.savePublishedAvailability('shop', [{ sku: 'SKU-1', available: 3 }, { sku: 'SKU-2', available: 0 }], T0);
       await store.savePublishedAvailability('shop', [{ sku: 'SKU-1', available: 5 }], T0 + 1);

@@ -35,6 +35,7 @@ export function createTrytonConnector(deps: TrytonConnectorDeps): ErpConnector {
     masterData: { getCustomer: masterData.getCustomer, getItems: masterData.getItems },
     orderSink: createTrytonOrderSink({ rpc, settings, reference, masterData }),
     changes: createTrytonChangeFeed({ rpc, settings, stock }),
+    allocatesOrders: true,
     stock: { levels: stock.levels, ...(stock.allLevels ? { allLevels: stock.allLevels } : {}) },
     prices: createTrytonPrices({ rpc, settings, reference, masterData }),
   };
