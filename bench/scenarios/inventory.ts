@@ -68,6 +68,8 @@ async function runPublishing(options: { skus: number; seconds: number; log: (lin
     server: { port: 0 },
     log: { level: 'silent' },
     worker: { pollMs: 10 },
+    // The bench's own stock at its own location: no sandbox ERP snapshot of WH1/WH2 in between.
+    erp: { stockSnapshotMinutes: 0 },
     inventory: { freshnessMs },
     protection: { shop: { ratePerSecond: 1000, concurrency: 8 }, 'shop.graphql': { ratePerSecond: 1000, concurrency: 8 } },
     channels: [{
@@ -100,12 +102,12 @@ async function runPublishing(options: { skus: number; seconds: number; log: (lin
   const ingest = (sku: number, onHand: number | undefined, delta: number | undefined, correlationId: string, changes?: { sku: string; location: string; onHand: number }[]) =>
     engine.ingest({
       source: 'wms', sourceTimestamp: new Date().toISOString(), mode: changes ? 'set' : 'delta',
-      changes: changes ?? [{ sku: `SKU-${sku}`, location: 'WH1', ...(onHand !== undefined ? { onHand } : { onHand: delta! }) }],
+      changes: changes ?? [{ sku: `SKU-${sku}`, location: 'BENCH', ...(onHand !== undefined ? { onHand } : { onHand: delta! }) }],
     }, { correlationId, raw: '' });
 
   try {
     // Warm-up: every SKU counted once and published (the store's variant ids are looked up once).
-    await ingest(0, 0, undefined, 'warm', Array.from({ length: options.skus }, (_, n) => ({ sku: `SKU-${n}`, location: 'WH1', onHand: 1000 })));
+    await ingest(0, 0, undefined, 'warm', Array.from({ length: options.skus }, (_, n) => ({ sku: `SKU-${n}`, location: 'BENCH', onHand: 1000 })));
     await new Promise((r) => setTimeout(r, freshnessMs * 2));
     await waitQuiet(1_500);
 
@@ -139,7 +141,7 @@ async function runPublishing(options: { skus: number; seconds: number; log: (lin
       deltas += perTick;
       void engine.ingest({
         source: 'wms', sourceTimestamp: new Date().toISOString(), mode: 'delta',
-        changes: [...changes].map(([sku, n]) => ({ sku: `SKU-${sku}`, location: 'WH1', onHand: n })),
+        changes: [...changes].map(([sku, n]) => ({ sku: `SKU-${sku}`, location: 'BENCH', onHand: n })),
       }, { correlationId: `lag-${tick}`, raw: '' });
     }
     const ingestedPerSec = deltas / ((performance.now() - started) / 1000);
@@ -176,7 +178,7 @@ async function runPublishing(options: { skus: number; seconds: number; log: (lin
       // 100 deltas of one unit each, ten per hot SKU: every one a pick, so each SKU's availability keeps moving.
       void engine.ingest({
         source: 'wms', sourceTimestamp: new Date().toISOString(), mode: 'delta',
-        changes: Array.from({ length: 100 }, (_, k) => ({ sku: `SKU-${k % hot}`, location: 'WH1', onHand: -1 })),
+        changes: Array.from({ length: 100 }, (_, k) => ({ sku: `SKU-${k % hot}`, location: 'BENCH', onHand: -1 })),
       }, { correlationId: `burst-${b}`, raw: '' });
     }
     await new Promise((r) => setTimeout(r, freshnessMs * 2));

@@ -4,7 +4,7 @@ import { newId } from '../lib/ids.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { StoredLevel, StoredReservation } from '../store/inventory-types.js';
-import type { Store } from '../store/types.js';
+import type { NewMessageEvent, Store } from '../store/types.js';
 import { applyBatch, type LevelChangeRecord } from './apply-batch.js';
 import { AvailabilityRules, type ChannelAvailability } from './atp.js';
 import type { InventorySettings, OversellPolicy } from './config-schema.js';
@@ -228,7 +228,11 @@ export class InventoryEngine implements InventoryIntake {
    * the channel may promise follow the channel's oversell policy: `backorder` holds them all the
    * same, `reject` and `hold` hold nothing and report the shortages.
    */
-  async reserve(orderId: string, channel: string, lines: readonly { sku: string; quantity: number; uom?: string }[]): Promise<ReserveOutcome> {
+  async reserve(
+    orderId: string, channel: string, lines: readonly { sku: string; quantity: number; uom?: string }[],
+    /** Written with the reservations, in the same transaction (the order's timeline step). */
+    event?: (outcome: Extract<ReserveOutcome, { outcome: 'reserved' }>) => NewMessageEvent,
+  ): Promise<ReserveOutcome> {
     const existing = this.book.of(orderId);
     if (existing) return { outcome: 'reserved', reservations: [...existing], backordered: [], untracked: [], existing: true };
     const now = this.deps.clock.now();
@@ -245,16 +249,17 @@ export class InventoryEngine implements InventoryIntake {
     if (reservations.length === 0) return { outcome: 'reserved', reservations, backordered: [], untracked: plan.untracked, existing: false };
     // Held in memory at once, so a concurrent order sees this stock as taken; let go again if
     // the store cannot keep it.
+    const outcome = { outcome: 'reserved' as const, reservations, backordered: plan.shortages, untracked: plan.untracked, existing: false };
     this.book.put(orderId, reservations);
     try {
-      await this.deps.store.replaceReservations(orderId, reservations);
+      await this.deps.store.replaceReservations(orderId, reservations, event?.(outcome));
     } catch (error) {
       this.book.remove(orderId);
       throw error;
     }
     this.deps.metrics?.reservations.inc({ channel, outcome: plan.shortages.length > 0 ? 'backordered' : 'reserved' });
     this.emit(new Set(reservations.map((r) => r.sku)), now);
-    return { outcome: 'reserved', reservations, backordered: plan.shortages, untracked: plan.untracked, existing: false };
+    return outcome;
   }
 
   /** The order reached the ERP: its reservations end when the ERP's figures include it. */
@@ -265,7 +270,9 @@ export class InventoryEngine implements InventoryIntake {
       await this.release(orderId, 'posted');
       return;
     }
-    if (this.book.markPosted(orderId, at)) await this.deps.store.markReservationsPosted(orderId, at);
+    // Stored only where it decides the handover (an allocating ERP's next report); reconciliation
+    // marks posted orders again after a restart in any case.
+    if (this.book.markPosted(orderId, at) && this.allocating.size > 0) await this.deps.store.markReservationsPosted(orderId, at);
   }
 
   /**

@@ -1,3 +1,5 @@
+import type { NewMessageEvent } from './types.js';
+
 /** One SKU at one location as stored: the inventory engine's durable copy. */
 export interface StoredLevel {
   sku: string;
@@ -44,8 +46,8 @@ export interface InventoryStore {
   loadInventoryLevels(after: { sku: string; location: string } | undefined, limit: number): Promise<StoredLevel[]>;
   /** Inventory messages journaled but not yet applied, oldest first. */
   pendingInventoryBatches(): Promise<PendingInventoryBatch[]>;
-  /** Replaces every reservation of the order with these (none: removes them). */
-  replaceReservations(orderId: string, reservations: readonly StoredReservation[]): Promise<void>;
+  /** Replaces every reservation of the order with these (none: removes them), with an event on a message's timeline. */
+  replaceReservations(orderId: string, reservations: readonly StoredReservation[], event?: NewMessageEvent): Promise<void>;
   /** Marks every reservation of the order as posted at `at`. */
   markReservationsPosted(orderId: string, at: number): Promise<void>;
   /** Removes the reservations of these orders. */

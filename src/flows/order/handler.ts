@@ -73,7 +73,7 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
 
     try {
       if (inventory && record.state === 'received') {
-        const reserved = await reserveStock(inventory, store, order, record, clock.now());
+        const reserved = await reserveStock(inventory, order, record, clock.now());
         if (reserved.outcome === 'reject') {
           await reject(job, record, toErrorRecord(reserved.error));
           return 'finished';

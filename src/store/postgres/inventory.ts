@@ -1,5 +1,7 @@
 import type pg from 'pg';
 import { levelFromRow, reservationFromRow, type LevelRow, type PendingInventoryBatch, type ReservationRow, type StoredLevel, type StoredReservation } from '../inventory-types.js';
+import type { NewMessageEvent } from '../types.js';
+import { appendEvent } from './journal.js';
 import { inTransaction, type Queryable } from './pool.js';
 
 /** Rows per multi-row statement: well under PostgreSQL's 65,535 parameters. */
@@ -49,8 +51,9 @@ export async function pendingInventoryBatches(db: Queryable): Promise<PendingInv
 }
 
 /** See `Store.replaceReservations`. */
-export async function replaceReservations(pool: pg.Pool, orderId: string, reservations: readonly StoredReservation[]): Promise<void> {
+export async function replaceReservations(pool: pg.Pool, orderId: string, reservations: readonly StoredReservation[], event?: NewMessageEvent): Promise<void> {
   await inTransaction(pool, async (client) => {
+    if (event) await appendEvent(client, event);
     await client.query('DELETE FROM inventory_reservations WHERE order_id = $1', [orderId]);
     if (reservations.length === 0) return;
     const r = reservations;

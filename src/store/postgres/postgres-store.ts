@@ -89,7 +89,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     saveInventoryLevels: (levels, applied, now) => saveInventoryLevels(pool, levels, applied, now),
     loadInventoryLevels: (after, limit) => loadInventoryLevels(pool, after, limit),
     pendingInventoryBatches: () => pendingInventoryBatches(pool),
-    replaceReservations: (orderId, reservations) => replaceReservations(pool, orderId, reservations),
+    replaceReservations: (orderId, reservations, event) => replaceReservations(pool, orderId, reservations, event),
     markReservationsPosted: (orderId, at) => markReservationsPosted(pool, orderId, at),
     deleteReservations: (orderIds) => deleteReservations(pool, orderIds),
     loadReservations: () => loadReservations(pool),

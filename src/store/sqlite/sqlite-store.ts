@@ -147,7 +147,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     saveInventoryLevels: (levels, applied, now) => call('saveInventoryLevels', levels, applied, now),
     loadInventoryLevels: (after, limit) => call('loadInventoryLevels', after, limit),
     pendingInventoryBatches: () => call('pendingInventoryBatches'),
-    replaceReservations: (orderId, reservations) => call('replaceReservations', orderId, reservations),
+    replaceReservations: (orderId, reservations, event) => call('replaceReservations', orderId, reservations, event),
     markReservationsPosted: (orderId, at) => call('markReservationsPosted', orderId, at),
     deleteReservations: (orderIds) => call('deleteReservations', orderIds),
     loadReservations: () => call('loadReservations'),

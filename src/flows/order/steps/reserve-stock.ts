@@ -2,7 +2,7 @@ import type { Order } from '../../../canonical/order.js';
 import { CrossdockError } from '../../../errors/crossdock-error.js';
 import type { InventoryEngine } from '../../../inventory/engine.js';
 import type { Shortage } from '../../../inventory/reserve.js';
-import type { OrderRecord, Store } from '../../../store/types.js';
+import type { OrderRecord } from '../../../store/types.js';
 
 export type ReserveStepResult = { outcome: 'go-on' } | { outcome: 'reject'; error: CrossdockError };
 
@@ -12,24 +12,21 @@ export type ReserveStepResult = { outcome: 'go-on' } | { outcome: 'reject'; erro
  * answers with the error to reject it with, `backorder` goes on with what stock cannot cover
  * still held. The reservation and any backorder are written on the order's timeline.
  */
-export async function reserveStock(inventory: InventoryEngine, store: Store, order: Order, record: OrderRecord, now: number): Promise<ReserveStepResult> {
-  const result = await inventory.reserve(order.id, record.channel, order.lines);
+export async function reserveStock(inventory: InventoryEngine, order: Order, record: OrderRecord, now: number): Promise<ReserveStepResult> {
+  const result = await inventory.reserve(order.id, record.channel, order.lines, (held) => ({
+    messageId: record.messageId, at: now, step: 'reserved', outcome: held.backordered.length > 0 ? 'info' : 'ok',
+    detail: {
+      reservations: held.reservations.map((r) => ({ line: r.line, sku: r.sku, location: r.location, quantity: r.quantity })),
+      ...(held.backordered.length > 0 ? { backordered: held.backordered.map((s) => ({ ...s, backordered: s.ordered - s.promisable })) } : {}),
+      ...(held.untracked.length > 0 ? { untracked: held.untracked } : {}),
+    },
+  }));
   if (result.outcome === 'short') {
     const error = new CrossdockError('inventory.insufficient', shortageMessage(result.shortages, record.channel), {
       errors: result.shortages.map((s) => ({ pointer: `/lines/${s.line}/quantity`, detail: `${s.ordered} of ${s.sku} ordered, ${s.promisable} available to promise` })),
     });
     if (result.policy === 'hold') throw error;
     return { outcome: 'reject', error };
-  }
-  if (!result.existing && result.reservations.length > 0) {
-    await store.appendEvent({
-      messageId: record.messageId, at: now, step: 'reserved', outcome: result.backordered.length > 0 ? 'info' : 'ok',
-      detail: {
-        reservations: result.reservations.map((r) => ({ line: r.line, sku: r.sku, location: r.location, quantity: r.quantity })),
-        ...(result.backordered.length > 0 ? { backordered: result.backordered.map((s) => ({ ...s, backordered: s.ordered - s.promisable })) } : {}),
-        ...(result.untracked.length > 0 ? { untracked: result.untracked } : {}),
-      },
-    });
   }
   return { outcome: 'go-on' };
 }

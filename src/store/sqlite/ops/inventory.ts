@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { levelFromRow, reservationFromRow, type LevelRow, type PendingInventoryBatch, type ReservationRow, type StoredLevel, type StoredReservation } from '../../inventory-types.js';
+import type { NewMessageEvent } from '../../types.js';
 import { sql } from '../statements.js';
+import { appendEvent } from './journal.js';
 
 
 /** See `Store.saveInventoryLevels`. */
@@ -36,7 +38,8 @@ export function pendingInventoryBatches(db: Database.Database): PendingInventory
 
 
 /** See `Store.replaceReservations`. */
-export function replaceReservations(db: Database.Database, orderId: string, reservations: readonly StoredReservation[]): void {
+export function replaceReservations(db: Database.Database, orderId: string, reservations: readonly StoredReservation[], event?: NewMessageEvent): void {
+  if (event) appendEvent(db, event);
   sql(db, 'DELETE FROM inventory_reservations WHERE order_id = ?').run(orderId);
   const insert = sql(db, `INSERT INTO inventory_reservations (order_id, line, sku, location, quantity, channel, posted_at, expires_at, created_at)
                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
