@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CrossdockError, toErrorRecord } from '../../src/errors/crossdock-error.js';
 import type { AcceptOrderVersionInput, Store } from '../../src/store/types.js';
+import { eachTestStore, type OpenStore } from './each-test-store.js';
 
 const T0 = 1_714_557_600_000;
 
@@ -17,15 +18,10 @@ function version(n: string, updatedAt: string, overrides: Partial<AcceptOrderVer
 }
 
 /** Channel order versions, inbound records and polling cursors: the same in every Store. */
-export function storeChannelSuite(name: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>): void {
+export function storeChannelSuite(name: string, open: OpenStore): void {
   describe(`${name} store: channel documents`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void>;
-    beforeEach(async () => {
-      ({ store, cleanup } = await open());
-      await store.migrate();
-    });
-    afterEach(async () => cleanup());
+    let store!: Store;
+    eachTestStore(open, (s) => (store = s));
 
     describe('order versions', () => {
       it('accepts the first version as a new order', async () => {

@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SentGroupInput, Store } from '../../src/store/types.js';
+import { eachTestStore, type OpenStore } from './each-test-store.js';
 
 const T0 = 1_714_557_600_000;
 
@@ -11,15 +12,10 @@ function group(n: string, overrides: Partial<SentGroupInput> = {}): SentGroupInp
 }
 
 /** EDI control numbers and 997 reconciliation: the same in every Store. */
-export function storeEdiSuite(name: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>): void {
+export function storeEdiSuite(name: string, open: OpenStore): void {
   describe(`${name} store: EDI`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void>;
-    beforeEach(async () => {
-      ({ store, cleanup } = await open());
-      await store.migrate();
-    });
-    afterEach(async () => cleanup());
+    let store!: Store;
+    eachTestStore(open, (s) => (store = s));
 
     it('hands out control numbers from 1, per sequence, never the same twice even when asked at once', async () => {
       expect(await store.nextControlNumber('acme:isa', T0)).toBe(1);

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveInventory, type InventoryConfigFile } from '../../src/inventory/config-schema.js';
 import { InventoryEngine } from '../../src/inventory/engine.js';
 import type { InventoryBatch } from '../../src/inventory/model.js';
 import type { Store } from '../../src/store/types.js';
 import { reconcileReservations } from '../../src/inventory/reconcile.js';
 import { orderInput } from './store.suite.js';
+import { eachTestStore, type OpenStore } from './each-test-store.js';
 
 const T0 = Date.parse('2026-11-26T10:00:00Z');
 
@@ -18,15 +19,10 @@ const counted = (changes: InventoryBatch['changes'], at = '2026-11-26T10:00:00Z'
 const origin = (key?: string) => ({ correlationId: 'c-1', raw: '{}', ...(key ? { idempotencyKey: key } : {}) });
 
 /** The inventory engine on each Store: what it applies survives a restart, once. */
-export function storeInventorySuite(name: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void>; reopen?: () => Promise<Store> }>): void {
+export function storeInventorySuite(name: string, open: OpenStore): void {
   describe(`${name} store: inventory`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void>;
-    beforeEach(async () => {
-      ({ store, cleanup } = await open());
-      await store.migrate();
-    });
-    afterEach(async () => cleanup());
+    let store!: Store;
+    eachTestStore(open, (s) => (store = s));
 
     it('journals each batch, stores its levels, and loads them again in a new engine', async () => {
       const first = engineOn(store);

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StoredPriceRule } from '../../src/store/price-types.js';
 import type { Store } from '../../src/store/types.js';
+import { eachTestStore, type OpenStore } from './each-test-store.js';
 
 const T0 = 1_714_557_600_000;
 
@@ -9,15 +10,10 @@ function rule(id: string, source: string, unitPrice = '10.00'): StoredPriceRule 
 }
 
 /** The price book's table: the same in every Store. */
-export function storePricesSuite(name: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>): void {
+export function storePricesSuite(name: string, open: OpenStore): void {
   describe(`${name} store: price rules`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void>;
-    beforeEach(async () => {
-      ({ store, cleanup } = await open());
-      await store.migrate();
-    });
-    afterEach(async () => cleanup());
+    let store!: Store;
+    eachTestStore(open, (s) => (store = s));
 
     it('keeps rules with their bodies as given, and replaces one by id whatever its source was', async () => {
       await store.upsertPriceRules([rule('a', 'api'), rule('b', 'api')], T0);

@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrderState } from '../../src/canonical/states.js';
 import { CrossdockError, toErrorRecord, type ErrorRecord } from '../../src/errors/crossdock-error.js';
 import type { ErrorCode } from '../../src/errors/catalogue.js';
 import type { AcceptOrderInput, Job, NewJob, Store } from '../../src/store/types.js';
+import { eachTestStore, type OpenStore } from './each-test-store.js';
 
 /**
  * The behaviour every Store implementation shares (DESIGN.md, "Where state lives"). Each test
@@ -11,19 +12,11 @@ import type { AcceptOrderInput, Job, NewJob, Store } from '../../src/store/types
  */
 export function storeConformanceSuite(
   name: string,
-  open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>,
+  open: OpenStore,
 ): void {
   describe(`${name} store`, () => {
-    let store: Store;
-    let cleanup: () => Promise<void>;
-
-    beforeEach(async () => {
-      ({ store, cleanup } = await open());
-      await store.migrate();
-    });
-    afterEach(async () => {
-      await cleanup();
-    });
+    let store!: Store;
+    eachTestStore(open, (s) => (store = s));
 
     describe('migrations', () => {
       it('applies migrations again without error or change', async () => {
