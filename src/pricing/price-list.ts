@@ -1,5 +1,5 @@
 import type { PriceBook } from './book.js';
-import { resolvePrice, type PriceRequest, type WinningRule } from './resolve.js';
+import { resolvePrice, type PriceContext, type PriceRequest, type WinningRule } from './resolve.js';
 
 /** A customer's price of one SKU from a quantity on. */
 export interface PriceListBreak {
@@ -13,14 +13,7 @@ export interface PriceListEntry {
   breaks: PriceListBreak[];
 }
 
-export interface PriceListRequest {
-  customer: string;
-  customerGroup?: string;
-  currency: string;
-  channel?: string;
-  region?: string;
-  at: number;
-}
+export type PriceListRequest = PriceContext;
 
 /**
  * A customer's price list, one SKU at a time (a generator, so a large book is streamed, never

@@ -1,15 +1,8 @@
 import { multiplyDecimal } from '../lib/money.js';
 import type { PriceBook } from './book.js';
-import { currencyDecimals, resolvePrice, type PriceRequest, type WinningRule } from './resolve.js';
+import { currencyDecimals, resolvePrice, type PriceContext, type PriceRequest, type WinningRule } from './resolve.js';
 
-export interface QuoteRequest {
-  customer: string;
-  customerGroup?: string;
-  currency: string;
-  channel?: string;
-  region?: string;
-  /** Epoch ms whose rules apply. */
-  at: number;
+export interface QuoteRequest extends PriceContext {
   lines: readonly { sku: string; quantity: number; uom?: string }[];
 }
 

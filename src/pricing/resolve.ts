@@ -3,16 +3,21 @@ import { compareDecimals, lessPercent } from '../lib/money.js';
 import type { IndexedRule, PriceBook, PriceStep } from './book.js';
 
 /** One line to price. `at` is epoch ms: the moment whose rules apply (an order's `orderedAt`). */
-export interface PriceRequest {
+/** Whose price, when and where: what a quote or a price list asks for every SKU alike. */
+export interface PriceContext {
   customer: string;
   /** The customer's group; absent: the book's (`prices.customerGroups`). */
   customerGroup?: string;
   currency: string;
   channel?: string;
   region?: string;
+  /** Epoch ms whose rules apply. */
+  at: number;
+}
+
+export interface PriceRequest extends PriceContext {
   /** Unit of measure of the quantity; a rule that names another unit does not apply. */
   uom?: string;
-  at: number;
   sku: string;
   quantity: number;
 }
