@@ -15,6 +15,7 @@ import type { ApiDeps } from './types.js';
  */
 export async function availabilityRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   app.post('/v1/availability', {
+    config: { scope: 'availability:write' },
     schema: {
       summary: 'Publish availability to channels',
       tags: ['availability'],

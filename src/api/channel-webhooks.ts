@@ -29,6 +29,8 @@ export async function channelWebhookRoutes(app: HttpServer, deps: ApiDeps): Prom
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
     scope.post('/channels/:instance/webhooks', {
+
+      config: { scope: 'signed' },
       schema: {
         summary: 'Receive a channel webhook (Shopify, BigCommerce, WooCommerce …)',
         description: 'The channel instance verifies the delivery (HMAC signature or shared secret) over the raw body. Accepted deliveries are journaled and processed asynchronously; redeliveries are recognised by their delivery id.',

@@ -8,6 +8,7 @@ import { sendProblem } from './problem.js';
 /** The dead-letter channel: what needs a person, why, what to do, and replay after the fix. */
 export async function deadLetterRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   app.get('/v1/dead-letters', {
+    config: { scope: 'dead-letters:read' },
     schema: {
       summary: 'Dead letters with a readable reason and the suggested action',
       tags: ['dead-letters'],
@@ -39,6 +40,8 @@ export async function deadLetterRoutes(app: HttpServer, deps: ApiDeps): Promise<
   });
 
   app.post('/v1/dead-letters/:id/replay', {
+
+    config: { scope: 'dead-letters:write' },
     schema: {
       summary: 'Re-run one dead letter (after fixing its cause)',
       tags: ['dead-letters'],

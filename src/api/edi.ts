@@ -26,6 +26,8 @@ export async function ediRoutes(app: HttpServer, deps: EdiDeps): Promise<void> {
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
     scope.post('/edi/:partner', {
+
+      config: { scope: 'signed' },
       schema: {
         summary: 'Upload an X12 interchange file',
         description: 'Journaled as received (a file sent twice is recognised), read asynchronously; each group is acknowledged with a 997, a broken interchange with a TA1.',

@@ -41,6 +41,8 @@ export async function inventoryRoutes(app: HttpServer, deps: ApiDeps & { invento
   const { inventory } = deps;
 
   app.post('/v1/inventory', {
+
+    config: { scope: 'inventory:write' },
     schema: {
       summary: 'Send stock levels or movements',
       description: 'Journaled, then applied; an older figure never overwrites a newer one. Idempotent on Idempotency-Key. Channels get what changed within their freshness window.',
@@ -63,6 +65,8 @@ export async function inventoryRoutes(app: HttpServer, deps: ApiDeps & { invento
   });
 
   app.get('/v1/inventory/levels/:sku', {
+
+    config: { scope: 'inventory:read' },
     schema: {
       summary: "A SKU's figures at every location",
       tags: ['inventory'],
@@ -91,6 +95,8 @@ export async function inventoryRoutes(app: HttpServer, deps: ApiDeps & { invento
   });
 
   app.get('/v1/availability', {
+
+    config: { scope: 'availability:read' },
     schema: {
       summary: 'What a channel may sell of some SKUs, and why',
       description: 'Answered from the inventory engine: per location on hand − allocated − reserved − safety stock (+ in transit where the channel sells it), then the channel\'s share and low-stock threshold. Repeat `sku` for up to 100 SKUs; POST /v1/availability/query takes more.',
@@ -107,6 +113,8 @@ export async function inventoryRoutes(app: HttpServer, deps: ApiDeps & { invento
   });
 
   app.post('/v1/availability/query', {
+
+    config: { scope: 'availability:read' },
     schema: {
       summary: 'What a channel may sell of many SKUs',
       tags: ['availability'],
@@ -119,6 +127,8 @@ export async function inventoryRoutes(app: HttpServer, deps: ApiDeps & { invento
   }, async (request) => ({ channel: request.body.channel, items: request.body.skus.map((sku) => inventory.availability(sku, request.body.channel)) }));
 
   app.post('/v1/inventory/reconciliation', {
+
+    config: { scope: 'inventory:write' },
     schema: {
       summary: 'Check reservations against their orders now',
       description: 'Releases what cancelled, rejected, closed or unknown orders still hold and what outlived its time; reports each finding. Also runs every `inventory.reconcileMinutes`.',

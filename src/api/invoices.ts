@@ -10,6 +10,7 @@ import type { ApiDeps } from './types.js';
 /** `POST /v1/invoices`: the ERP's invoice for an order; sent on to the buyer where it needs it (EDI 810). */
 export async function invoiceRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   app.post('/v1/invoices', {
+    config: { scope: 'invoices:write' },
     schema: {
       summary: 'Report an invoice: it reaches the buyer where the channel needs it (EDI 810) and the order moves to invoiced',
       tags: ['invoices'],

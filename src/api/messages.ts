@@ -29,6 +29,7 @@ function parseTime(value: string | undefined, field: string): number | undefined
 /** `GET /v1/messages` searches the journal; `GET /v1/messages/{id}` shows one message whole. */
 export async function messageRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   app.get('/v1/messages', {
+    config: { scope: 'messages:read' },
     schema: {
       summary: 'Search the journal',
       description: '`q` matches an order id, channel order id or correlation id exactly. Newest first; follow `nextCursor` for the next page.',
@@ -60,6 +61,8 @@ export async function messageRoutes(app: HttpServer, deps: ApiDeps): Promise<voi
   });
 
   app.get('/v1/messages/:id', {
+
+    config: { scope: 'messages:read' },
     schema: {
       summary: 'One journal message: raw and canonical payloads and every step and attempt',
       tags: ['journal'],

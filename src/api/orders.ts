@@ -15,6 +15,7 @@ const IdempotencyHeaders = Type.Object({
 /** `POST /v1/orders` (intake) and `GET /v1/orders/{id}` (state and timeline). */
 export async function orderRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   app.post('/v1/orders', {
+    config: { scope: 'orders:write' },
     schema: {
       summary: 'Submit an order',
       description: 'Validates, journals and queues the order, and answers before any ERP call. Idempotent on Idempotency-Key and on channel + channelOrderId.',
@@ -52,6 +53,8 @@ export async function orderRoutes(app: HttpServer, deps: ApiDeps): Promise<void>
   });
 
   app.get('/v1/orders/:id', {
+
+    config: { scope: 'orders:read' },
     schema: {
       summary: 'An order: its state, ERP reference and the timed history of every step and attempt',
       tags: ['orders'],

@@ -59,6 +59,7 @@ const QuotedLineSchema = Type.Object({
  */
 export async function priceRoutes(app: HttpServer, deps: PriceApiDeps): Promise<void> {
   app.post('/v1/prices/quote', {
+    config: { scope: 'prices:read' },
     schema: {
       summary: 'Quote prices from the price book',
       tags: ['prices'],
@@ -100,6 +101,8 @@ export async function priceRoutes(app: HttpServer, deps: PriceApiDeps): Promise<
   });
 
   app.get('/v1/prices/lists/:customer', {
+
+    config: { scope: 'prices:read' },
     schema: {
       summary: "A customer's price list (every SKU the book prices for it), streamed as CSV or JSON",
       tags: ['prices'],
@@ -127,6 +130,8 @@ export async function priceRoutes(app: HttpServer, deps: PriceApiDeps): Promise<
   });
 
   app.put('/v1/prices/rules', {
+
+    config: { scope: 'prices:write' },
     schema: {
       summary: 'Add or replace price rules (ERP price events, pushes)',
       tags: ['prices'],
@@ -161,6 +166,8 @@ export async function priceRoutes(app: HttpServer, deps: PriceApiDeps): Promise<
   });
 
   app.delete('/v1/prices/rules/:id', {
+
+    config: { scope: 'prices:write' },
     schema: {
       summary: 'Remove a price rule',
       tags: ['prices'],
@@ -180,6 +187,8 @@ export async function priceRoutes(app: HttpServer, deps: PriceApiDeps): Promise<
   });
 
   app.get('/v1/prices/rules/:id', {
+
+    config: { scope: 'prices:read' },
     schema: {
       summary: 'One price rule as the book holds it',
       tags: ['prices'],

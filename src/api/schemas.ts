@@ -8,6 +8,7 @@ import { sendProblem } from './problem.js';
 /** The schema registry: canonical documents as versioned JSON Schema. */
 export async function schemaRoutes(app: HttpServer): Promise<void> {
   app.get('/v1/schemas', {
+    config: { scope: 'public' },
     schema: {
       summary: 'Published canonical schemas', tags: ['schemas'],
       response: { 200: Type.Object({ items: Type.Array(Type.Object({ name: Type.String(), version: Type.Integer(), description: Type.String(), href: Type.String() })) }) },
@@ -17,6 +18,8 @@ export async function schemaRoutes(app: HttpServer): Promise<void> {
   }));
 
   app.get('/v1/schemas/:name/:version', {
+
+    config: { scope: 'public' },
     schema: {
       summary: 'One schema as JSON Schema (2020-12)', tags: ['schemas'],
       params: Type.Object({ name: Type.String(), version: Type.String({ pattern: '^[0-9]+$' }) }),

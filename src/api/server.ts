@@ -7,6 +7,7 @@ import { CrossdockError } from '../errors/crossdock-error.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../observability/logger.js';
 import { problemFromError, sendProblem } from './problem.js';
+import '../auth/scopes.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -79,7 +80,13 @@ export async function createHttpServer(options: HttpServerOptions) {
       components: {},
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The API's documentation is public, like its JSON schemas.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, scope: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
   return app;
 }
 

@@ -14,6 +14,7 @@ import type { ApiDeps } from './types.js';
  */
 export async function shipmentRoutes(app: HttpServer, deps: ApiDeps): Promise<void> {
   app.post('/v1/shipments', {
+    config: { scope: 'shipments:write' },
     schema: {
       summary: 'Report a shipment: it reaches the order’s channel as a fulfilment with tracking',
       tags: ['shipments'],

@@ -8,6 +8,8 @@ import { isTrytonUrl, parseTrytonUrl, redact, type TrytonUrl } from '../connecto
 import { trytonSettings, type TrytonSettings } from '../connectors/tryton/settings.js';
 import { resolveInventory, type InventorySettings } from '../inventory/config-schema.js';
 import { resolvePrices, type PriceSettings } from '../pricing/config-schema.js';
+import { resolveAccess, type AccessSettings } from '../auth/config-schema.js';
+import { resolveObjectives, resolveTelemetry, type Objective, type TelemetrySettings } from '../observability/config-schema.js';
 
 /** Configuration with every default applied: what the composition root reads. */
 export interface Config {
@@ -22,6 +24,9 @@ export interface Config {
   edi: EdiSettings;
   inventory: InventorySettings;
   prices: PriceSettings;
+  access: AccessSettings;
+  telemetry: TelemetrySettings;
+  slo: Objective[];
 }
 
 export type ErpSettings =
@@ -140,6 +145,8 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
     channels: resolveChannels(file.channels ?? [], env),
     edi: resolveEdi(file.edi, env),
     ...resolveStockAndPrices(file, env),
+    access: resolveAccess(file.access),
+    ...resolveObservability(file, env),
   };
 }
 
@@ -149,6 +156,14 @@ function resolveStockAndPrices(file: ConfigFile, env: NodeJS.ProcessEnv): Pick<C
   const prices = resolvePrices(file.prices, env, problems);
   if (problems.length > 0) throw new ConfigError('the inventory or prices configuration is not valid', problems);
   return { inventory, prices };
+}
+
+function resolveObservability(file: ConfigFile, env: NodeJS.ProcessEnv): Pick<Config, 'telemetry' | 'slo'> {
+  const problems: string[] = [];
+  const telemetry = resolveTelemetry(file.telemetry, env, problems);
+  const slo = resolveObjectives(file.slo, problems);
+  if (problems.length > 0) throw new ConfigError('the telemetry or slo configuration is not valid', problems);
+  return { telemetry, slo };
 }
 
 function resolveErp(erp: ConfigFile['erp'], urlOverride: string | undefined, env: NodeJS.ProcessEnv): ErpSettings {

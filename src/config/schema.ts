@@ -2,6 +2,8 @@ import Type, { type Static } from 'typebox';
 import { StringEnum } from '../canonical/common.js';
 import { InventoryConfigSchema } from '../inventory/config-schema.js';
 import { PricesConfigSchema } from '../pricing/config-schema.js';
+import { AccessConfigSchema } from '../auth/config-schema.js';
+import { SloConfigSchema, TelemetryConfigSchema } from '../observability/config-schema.js';
 
 const Protection = Type.Object(
   {
@@ -129,6 +131,9 @@ export const ConfigSchema = Type.Object(
     channels: Type.Optional(Type.Array(ChannelInstance, { description: 'Sales channel instances: each with its own credentials, settings and cross-references' })),
     inventory: Type.Optional(InventoryConfigSchema),
     prices: Type.Optional(PricesConfigSchema),
+    access: Type.Optional(AccessConfigSchema),
+    telemetry: Type.Optional(TelemetryConfigSchema),
+    slo: Type.Optional(SloConfigSchema),
     worker: Type.Optional(Type.Object({
       concurrency: Type.Optional(Type.Integer({ minimum: 1, description: 'Jobs run at once per process. @default 32' })),
       leaseMs: Type.Optional(Type.Integer({ minimum: 1000, description: 'Lease on a claimed job; a dead holder loses it after this. @default 30000' })),

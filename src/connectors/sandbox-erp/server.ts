@@ -58,6 +58,11 @@ export async function sandboxErpRoutes(app: FastifyInstance, options: SandboxErp
       // Its own validator, so the ERP answers the same whatever ajv options the host app chose.
       erp.setValidatorCompiler(TypeBoxValidatorCompiler);
       erp.setErrorHandler(erpErrorHandler);
+      // Hosted in crossdock's server, the sandbox stands for a system outside it: its routes
+      // are crossdock's access control's `sandbox` scope (src/auth/scopes.ts).
+      erp.addHook('onRoute', (route) => {
+        route.config = { ...route.config, scope: 'sandbox' };
+      });
       await erp.register(sandboxErpApiRoutes, runtime);
       await erp.register(sandboxErpAdminRoutes, runtime);
     },

@@ -48,6 +48,8 @@ export async function inventoryFeedRoutes(app: HttpServer, deps: InventoryFeedRo
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FEED_UPLOAD_LIMIT_BYTES }, (_request, body, done) => done(null, body));
 
     scope.post('/v1/inventory/feeds/:feed', {
+
+      config: { scope: 'signed' },
       bodyLimit: FEED_UPLOAD_LIMIT_BYTES,
       schema: {
         summary: 'Upload a stock file of a 3PL feed',

@@ -201,4 +201,89 @@ CREATE TABLE price_rules (
 CREATE INDEX price_rules_source ON price_rules (source);
 `,
   },
+  {
+    version: 5,
+    name: 'console users and sessions, API clients and keys, audit log, cross-references, paused targets, journal search keys, trace context on jobs',
+    sql: `
+CREATE TABLE console_users (
+  username text PRIMARY KEY,
+  role text NOT NULL,
+  password_hash text NOT NULL,
+  disabled boolean NOT NULL DEFAULT false,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+
+CREATE TABLE console_sessions (
+  id_hash text PRIMARY KEY,
+  username text NOT NULL,
+  csrf_token text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL,
+  last_seen_at bigint NOT NULL
+);
+CREATE INDEX console_sessions_user ON console_sessions (username);
+
+CREATE TABLE api_clients (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  scopes jsonb NOT NULL,
+  rate_per_minute integer,
+  disabled boolean NOT NULL DEFAULT false,
+  created_at bigint NOT NULL,
+  updated_at bigint NOT NULL
+);
+
+CREATE TABLE api_keys (
+  id text PRIMARY KEY,
+  client_id text NOT NULL,
+  key_hash text NOT NULL UNIQUE,
+  prefix text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint,
+  revoked_at bigint,
+  last_used_at bigint
+);
+CREATE INDEX api_keys_client ON api_keys (client_id);
+
+CREATE TABLE audit_log (
+  seq bigserial PRIMARY KEY,
+  at bigint NOT NULL,
+  actor text NOT NULL,
+  action text NOT NULL,
+  target text NOT NULL,
+  before jsonb,
+  after jsonb,
+  detail jsonb,
+  correlation_id text
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE TABLE cross_references (
+  channel text NOT NULL,
+  kind text NOT NULL,
+  key text NOT NULL,
+  value jsonb NOT NULL,
+  updated_by text NOT NULL,
+  updated_at bigint NOT NULL,
+  PRIMARY KEY (channel, kind, key)
+);
+
+CREATE TABLE target_pauses (
+  target text PRIMARY KEY,
+  paused_by text NOT NULL,
+  reason text,
+  paused_at bigint NOT NULL
+);
+
+CREATE TABLE message_keys (
+  key text NOT NULL,
+  received_at bigint NOT NULL,
+  message_id text NOT NULL,
+  PRIMARY KEY (key, received_at, message_id)
+);
+
+ALTER TABLE jobs ADD COLUMN trace_parent text;
+`,
+  },
 ];

@@ -205,4 +205,89 @@ CREATE TABLE price_rules (
 CREATE INDEX price_rules_source ON price_rules (source);
 `,
   },
+  {
+    version: 5,
+    name: 'console users and sessions, API clients and keys, audit log, cross-references, paused targets, journal search keys, trace context on jobs',
+    sql: `
+CREATE TABLE console_users (
+  username TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE console_sessions (
+  id_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  last_seen_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX console_sessions_user ON console_sessions (username);
+
+CREATE TABLE api_clients (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  rate_per_minute INTEGER,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  prefix TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER,
+  last_used_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX api_keys_client ON api_keys (client_id);
+
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  before TEXT,
+  after TEXT,
+  detail TEXT,
+  correlation_id TEXT
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE TABLE cross_references (
+  channel TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (channel, kind, key)
+) WITHOUT ROWID;
+
+CREATE TABLE target_pauses (
+  target TEXT PRIMARY KEY,
+  paused_by TEXT NOT NULL,
+  reason TEXT,
+  paused_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE message_keys (
+  key TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  PRIMARY KEY (key, received_at, message_id)
+) WITHOUT ROWID;
+
+ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
+`,
+  },
 ];
