@@ -1,3 +1,4 @@
+import type { AuditStore } from './access-types.js';
 import type { ErrorRecord } from '../errors/crossdock-error.js';
 import type { OrderState } from '../canonical/states.js';
 import type { InventoryStore } from './inventory-types.js';
@@ -8,7 +9,7 @@ import type { PriceRuleStore } from './price-types.js';
  * conformance suite in `test/conformance/store.suite.ts`. Every method is one transaction.
  * Times are epoch milliseconds supplied by the caller, so tests control the clock.
  */
-export interface Store extends RateBudgetStore, EdiStore, InventoryStore, PriceRuleStore {
+export interface Store extends RateBudgetStore, EdiStore, InventoryStore, PriceRuleStore, AuditStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;

@@ -6,6 +6,7 @@ import { storeChannelSuite } from './store-channels.suite.js';
 import { storeEdiSuite } from './store-edi.suite.js';
 import { storeInventorySuite } from './store-inventory.suite.js';
 import { storePricesSuite } from './store-prices.suite.js';
+import { storeAuditSuite } from './store-audit.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
 const openPostgres = async () => {
@@ -25,6 +26,7 @@ storeChannelSuite('postgres', openPostgres);
 storeEdiSuite('postgres', openPostgres);
 storeInventorySuite('postgres', openPostgres);
 storePricesSuite('postgres', openPostgres);
+storeAuditSuite('postgres', openPostgres);
 
 /** Two pools on one database stand for two crossdock processes. */
 describe('postgres store shared by several processes', () => {

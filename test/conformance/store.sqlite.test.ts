@@ -6,6 +6,7 @@ import { storeChannelSuite } from './store-channels.suite.js';
 import { storeEdiSuite } from './store-edi.suite.js';
 import { storeInventorySuite } from './store-inventory.suite.js';
 import { storePricesSuite } from './store-prices.suite.js';
+import { storeAuditSuite } from './store-audit.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
 
 const openSqlite = async () => {
@@ -25,3 +26,4 @@ storeChannelSuite('sqlite', openSqlite);
 storeEdiSuite('sqlite', openSqlite);
 storeInventorySuite('sqlite', openSqlite);
 storePricesSuite('sqlite', openSqlite);
+storeAuditSuite('sqlite', openSqlite);

@@ -5,6 +5,7 @@ import {
   deleteReservations, loadInventoryLevels, loadPublishedAvailability, loadReservations, markReservationsPosted, pendingInventoryBatches,
   replaceReservations, saveInventoryLevels, savePublishedAvailability,
 } from './inventory.js';
+import { appendAudit, listAudit } from './audit.js';
 import { deletePriceRules, loadPriceRules, priceRulesVersion, replacePriceRulesOf, upsertPriceRules } from './prices.js';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
 import { acceptOrder } from './intake.js';
@@ -100,5 +101,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     replacePriceRulesOf: (source, rules, now) => replacePriceRulesOf(pool, source, rules, now),
     loadPriceRules: () => loadPriceRules(pool),
     priceRulesVersion: () => priceRulesVersion(pool),
+    appendAudit: (entry) => appendAudit(pool, entry),
+    listAudit: (q) => listAudit(pool, q),
   };
 }

@@ -159,6 +159,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     replacePriceRulesOf: (source, rules, now) => call('replacePriceRulesOf', source, rules.map(priceRuleRow), now),
     loadPriceRules: async () => (await call('loadPriceRules')).map((r) => ({ id: r.id, source: r.source, body: JSON.parse(r.body) as unknown })),
     priceRulesVersion: () => call('priceRulesVersion'),
+    appendAudit: (entry) => call('appendAudit', entry),
+    listAudit: (q) => call('listAudit', q),
   };
   return store;
 }

@@ -15,6 +15,7 @@ import {
   replaceReservations, saveInventoryLevels, savePublishedAvailability,
 } from './inventory.js';
 import { deletePriceRules, loadPriceRules, priceRulesVersion, replacePriceRulesOf, upsertPriceRules } from './prices.js';
+import { appendAudit, listAudit } from './audit.js';
 import { sql } from '../statements.js';
 import type { OutboxEvent } from '../../types.js';
 
@@ -73,6 +74,8 @@ export const operations = {
   replacePriceRulesOf,
   loadPriceRules,
   priceRulesVersion,
+  appendAudit,
+  listAudit,
 } satisfies Record<string, (db: Database.Database, ...args: never[]) => unknown>;
 
 export type OperationName = keyof typeof operations;
