@@ -8,8 +8,10 @@ import { runIntake } from './scenarios/intake.js';
 import { runEdiParse } from './scenarios/edi-parse.js';
 import { runPrices } from './scenarios/prices.js';
 import { runInventory } from './scenarios/inventory.js';
+import { runJournalSearch } from './scenarios/journal-search.js';
 import { runTryton } from './scenarios/tryton.js';
-import { cleanupAll, installCleanupHandlers, REPO_ROOT } from './support/children.js';
+import { cleanupAll, REPO_ROOT } from './support/children.js';
+import { benchPlan, ScenarioProgress } from './support/scenario-progress.js';
 import { formatRanking, rankProfile } from './support/profile.js';
 import { renderReport, summarizeIntake, summarizeWebhooks, type BenchReport } from './support/report.js';
 import { setDistDir, type Runtime } from './support/servers.js';
@@ -26,11 +28,12 @@ import { machineInfo } from './support/stats.js';
  *   (g) prices: a 20-line POST /v1/prices/quote on a book of ~100,000 rules beside a bare endpoint (p99 ≤ 5 ms).
  *   (h) inventory: 1,000,000 SKU-locations loaded (time, peak RSS ≤ 1 GiB) beside a bare table; 10,000 deltas/s to a Shopify
  *       store with publish lag p50/p99 (p99 ≤ 1 s); a hot-SKU burst's channel calls beside one per delta (≥ 10× fewer).
+ *   (i) journal search: 1,000,000 orders seeded into SQLite, then every console search shape over HTTP (p99 ≤ 200 ms).
  *   (f) Tryton: orders per minute into a real Tryton through crossdock beside direct JSON-RPC calls
  *       (overhead ≤ 10 %), and shipment-to-channel latency.
  *
  * Options (after `npm run bench --`):
- *   --only intake|erp|channels|edi|tryton|prices|inventory  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
+ *   --only intake|erp|channels|edi|tryton|prices|inventory|search  run one scenario, or (c) and (d) (BENCHMARKS.md then holds only those)
  *   --rounds N               rounds of (a): bare and crossdock closed loop (order alternating), then crossdock open loop;
  *                            and of (c): bare and crossdock closed loop (order alternating) (default 2)
  *   --duration S             measured seconds of each run of (a) and (c) (default 10); --warmup S before each (default 2)
@@ -44,6 +47,7 @@ import { machineInfo } from './support/stats.js';
  *   --tryton-orders N        orders per side and round in (f) (default 40), --tryton-rounds N (default 3);
  *                            --tryton-shipments N timed in (f) (default 20)
  *   --inventory-levels N     SKU-locations loaded in (h) (default 1000000); --inventory-skus N SKUs the deltas of (h) spread over (default 2000)
+ *   --search-entries N       journal entries seeded for (i) (default 1000000); --search-requests N a query shape (default 200)
  *   --out FILE               where to write the report (default BENCHMARKS.md); --json FILE for raw results
  */
 const { values } = parseArgs({
@@ -66,12 +70,14 @@ const { values } = parseArgs({
     'tryton-shipments': { type: 'string', default: '20' },
     'inventory-levels': { type: 'string', default: '1000000' },
     'inventory-skus': { type: 'string', default: '2000' },
+    'search-entries': { type: 'string', default: '1000000' },
+    'search-requests': { type: 'string', default: '200' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
     json: { type: 'string' },
   },
 });
 
-if (values.only && !['intake', 'erp', 'channels', 'edi', 'tryton', 'prices', 'inventory'].includes(values.only)) throw new Error('--only is intake, erp, channels, edi, tryton, prices or inventory');
+if (values.only && !['intake', 'erp', 'channels', 'edi', 'tryton', 'prices', 'inventory', 'search'].includes(values.only)) throw new Error('--only is intake, erp, channels, edi, tryton, prices, inventory or search');
 const runtime = values.runtime as Runtime;
 if (runtime !== 'tsx' && runtime !== 'dist') throw new Error('--runtime is tsx or dist');
 if (values['dist-dir']) setDistDir(resolve(values['dist-dir']));
@@ -83,7 +89,14 @@ const num = (name: keyof typeof values) => {
 const connections = num('connections');
 const log = (line: string) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 
-installCleanupHandlers();
+// Children are killed by PID when the run ends. Ctrl-C stops after the current scenario (and
+// still writes what was measured); a second Ctrl-C kills everything at once.
+process.on('exit', cleanupAll);
+const scenarios = new ScenarioProgress(benchPlan(values.only, (name) => Number(values[name as keyof typeof values])), log, () => {
+  cleanupAll();
+  process.exit(130);
+});
+const wanted = (key: string) => (!values.only || values.only === key) && scenarios.begin(key);
 const started = Date.now();
 const report: BenchReport = {
   machine: machineInfo(),
@@ -100,7 +113,7 @@ if (values['cpu-prof']) {
 }
 
 try {
-  if (!values.only || values.only === 'intake') {
+  if (wanted('intake')) {
     const rounds = [];
     for (let round = 1; round <= num('rounds'); round++) {
       log(`(a) intake, round ${round}`);
@@ -125,7 +138,7 @@ try {
       });
     }
   }
-  if (!values.only || values.only === 'erp') {
+  if (wanted('erp')) {
     log('(b) ERP protection');
     report.erp = await runErpProtection({
       // 95 %: the ERP counts arrivals in a sliding second, and arrivals jitter by a few ms around their slots.
@@ -135,26 +148,30 @@ try {
       log,
     });
   }
-  if (!values.only || values.only === 'edi') {
+  if (wanted('edi')) {
     log('(e) EDI parse');
     report.ediParse = await runEdiParse({ sets: 100_000, log });
   }
-  if (!values.only || values.only === 'inventory') {
+  if (wanted('inventory')) {
     log('(h) inventory');
     report.inventory = await runInventory({ levels: num('inventory-levels'), skus: num('inventory-skus'), seconds: num('duration'), log });
   }
-  if (!values.only || values.only === 'prices') {
+  if (wanted('search')) {
+    log('(i) journal search');
+    report.search = await runJournalSearch({ entries: num('search-entries'), requestsPerShape: num('search-requests'), log });
+  }
+  if (wanted('prices')) {
     log('(g) prices');
     // Few connections: the target is the latency of one quote, not the queueing of many.
     report.prices = await runPrices({ durationSec: num('duration'), connections: 4, log });
   }
-  if (!values.only || values.only === 'tryton') {
+  if (wanted('tryton')) {
     log('(f) Tryton');
     report.tryton = await runTryton({
       runtime, orders: num('tryton-orders'), rounds: num('tryton-rounds'), concurrency: 2, shipments: num('tryton-shipments'), pollSeconds: 1, log,
     });
   }
-  if (!values.only || values.only === 'channels') {
+  if (wanted('channels')) {
     const signing = webhookSigningCost();
     log(`(c) webhook intake: ${signing.bodyBytes} bytes a body; signing ${signing.perRequestUs.toFixed(1)} µs a request (full HMAC ${signing.fullHmacUs.toFixed(1)} µs)`);
     const rounds = [];
@@ -170,8 +187,10 @@ try {
     report.mapping = runMappingThroughput({ seconds: num('map-seconds'), warmupSec: 0.5, slices: 10, log });
   }
 } finally {
+  scenarios.dispose();
   cleanupAll();
 }
+if (scenarios.stopped) log(`stopped by Ctrl-C: not run ${scenarios.skipped.join(', ') || '(none)'}; the report holds what was measured`);
 
 report.wallSeconds = (Date.now() - started) / 1000;
 const outFile = resolve(REPO_ROOT, values.out!);

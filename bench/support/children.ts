@@ -38,6 +38,9 @@ export function spawnNode(name: string, args: readonly string[], env: NodeJS.Pro
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C at the terminal reaches only the bench, which finishes the
+    // scenario in hand with its servers still up, then stops them by PID.
+    detached: true,
   });
   if (child.pid === undefined) throw new Error(`could not start ${name}`);
   const pid = child.pid;

@@ -5,6 +5,7 @@ import type { IntakeResult } from '../scenarios/intake.js';
 import type { EdiParseResult } from '../scenarios/edi-parse.js';
 import type { PricesBenchResult } from '../scenarios/prices.js';
 import type { InventoryBenchResult } from '../scenarios/inventory.js';
+import { journalSearchTargetRows, renderJournalSearch, type JournalSearchResult } from '../scenarios/journal-search.js';
 import type { TrytonBenchResult } from '../scenarios/tryton.js';
 import { describeCpu, type CpuUsage } from './cpu.js';
 import type { LoadSummary } from './load.js';
@@ -23,6 +24,7 @@ export interface BenchReport {
   tryton?: TrytonBenchResult;
   prices?: PricesBenchResult;
   inventory?: InventoryBenchResult;
+  search?: JournalSearchResult;
 }
 
 /** Scenario (c) over its rounds; no target: shown, not judged. */
@@ -151,7 +153,7 @@ export function renderReport(report: BenchReport): string {
   const f = report.tryton;
   const g = report.prices;
   const h = report.inventory;
-  if (a || b || e || f || g || h) {
+  if (a || b || e || f || g || h || report.search) {
     out.push('| scenario | target | result | |');
     out.push('|---|---|---|---|');
   } else {
@@ -178,6 +180,7 @@ export function renderReport(report: BenchReport): string {
     out.push(`| (g) prices | no errors | ${g.crossdock.non2xx} non-2xx, ${g.crossdock.errors} errors | ${yes(g.met.noErrors)} |`);
   }
   if (h) out.push(...inventoryTargetRows(h));
+  if (report.search) out.push(...journalSearchTargetRows(report.search));
   out.push('');
   if (report.webhooks || report.mapping) {
     out.push('(c) webhook intake and (d) mapping throughput have no target: their figures are shown, not judged.', '');
@@ -236,6 +239,7 @@ export function renderReport(report: BenchReport): string {
   if (e) out.push(...renderEdiParse(e));
   if (report.prices) out.push(...renderPrices(report.prices));
   if (h) out.push(...renderInventory(h));
+  if (report.search) out.push(...renderJournalSearch(report.search));
   if (f) out.push(...renderTryton(f));
   if (report.mapping) out.push(...renderMapping(report.mapping));
   return `${out.join('\n')}\n`;

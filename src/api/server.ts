@@ -1,11 +1,13 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { pino } from 'pino';
+import { context } from '@opentelemetry/api';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { CrossdockError } from '../errors/crossdock-error.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../observability/logger.js';
+import type { RequestTrace, Tracing } from '../observability/tracing.js';
 import { problemFromError, sendProblem } from './problem.js';
 import '../auth/scopes.js';
 
@@ -14,12 +16,18 @@ declare module 'fastify' {
     correlationId: string;
     /** The body exactly as received, for the journal. */
     rawBody?: string;
+    /** The trace context the handler runs in and the request's SERVER span; null when there is none. */
+    trace: RequestTrace | null;
   }
 }
 
 export interface HttpServerOptions {
   logger: Logger | false;
   bodyLimitBytes: number;
+  /** Access control (src/auth/access-control.ts), installed before any route so that every route is checked and recorded. */
+  access?: { install(app: FastifyInstance): void };
+  /** Every request gets a SERVER span, and its handler runs in its trace context. */
+  tracing?: Tracing;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -42,6 +50,8 @@ export async function createHttpServer(options: HttpServerOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorateRequest('correlationId', '');
+  app.decorateRequest('trace', null);
+  const { tracing } = options;
   // A callback hook, not an async one: it runs on every request and needs no promise.
   app.addHook('onRequest', (request, reply, done) => {
     const given = request.headers['x-correlation-id'];
@@ -50,8 +60,23 @@ export async function createHttpServer(options: HttpServerOptions) {
     request.correlationId =
       typeof given === 'string' && CORRELATION_ID.test(given) ? given : trace?.[1] ?? newId('cor');
     reply.header('x-correlation-id', request.correlationId);
+    // Without an exporter and without a caller's trace there is nothing to do: intake stays cheap.
+    if (tracing && (tracing.recording || trace)) request.trace = startRequestTrace(tracing, request, trace ? traceparent as string : undefined);
     done();
   });
+  if (tracing) {
+    // Handlers run inside the request's trace context, so what they enqueue and call continues it.
+    app.addHook('onRoute', (route) => {
+      const handler = route.handler;
+      route.handler = function traced(this: FastifyInstance, request, reply) {
+        return request.trace ? context.with(request.trace.context, handler, this, request, reply) : handler.call(this, request, reply);
+      };
+    });
+    app.addHook('onResponse', (request, reply, done) => {
+      request.trace?.span?.end(reply.statusCode);
+      done();
+    });
+  }
 
   // JSON only: a text/plain body is refused with 415, not parsed as a string and refused later.
   app.removeAllContentTypeParsers();
@@ -73,6 +98,8 @@ export async function createHttpServer(options: HttpServerOptions) {
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new CrossdockError('request.not-found', `no route for ${request.method} ${request.url}`)));
 
+  options.access?.install(app);
+
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -88,6 +115,17 @@ export async function createHttpServer(options: HttpServerOptions) {
     await docs.register(swaggerUi, { routePrefix: '/docs' });
   });
   return app;
+}
+
+/** The request's SERVER span, named by its route pattern (`POST /v1/orders`), never by its URL. */
+function startRequestTrace(tracing: Tracing, request: FastifyRequest, traceparent: string | undefined): RequestTrace | null {
+  const route = request.routeOptions.url;
+  return tracing.startServerSpan(route === undefined ? request.method : `${request.method} ${route}`, traceparent, {
+    'http.request.method': request.method,
+    ...(route === undefined ? {} : { 'http.route': route }),
+    'url.path': request.url.split('?', 1)[0],
+    'crossdock.correlation_id': request.correlationId,
+  }) ?? null;
 }
 
 export type HttpServer = Awaited<ReturnType<typeof createHttpServer>>;

@@ -1,16 +1,37 @@
 import type { AddressInfo } from 'node:net';
 import type { Config } from '../config/config.js';
 import { createHttpServer, type HttpServer } from '../api/server.js';
+import { AccessControl, type RouteRecord } from '../auth/access-control.js';
+import { ConsoleSessions } from '../auth/sessions.js';
+import type { ScryptParams } from '../auth/passwords.js';
+import { sessionRoutes } from '../api/session.js';
+import { userRoutes } from '../api/users.js';
+import { apiClientRoutes } from '../api/api-clients.js';
+import { auditRoutes } from '../api/audit.js';
 import { orderRoutes } from '../api/orders.js';
 import { messageRoutes } from '../api/messages.js';
 import { deadLetterRoutes } from '../api/dead-letters.js';
+import { crossReferenceRoutes } from '../api/cross-references.js';
+import { connectorRoutes } from '../api/connectors.js';
+import { TargetPauses } from '../operations/pauses.js';
+import { ConnectorHealth } from '../operations/connectors.js';
+import { RuntimeCrossReferences } from '../operations/cross-references.js';
+import { registerDeadLetterGauge } from '../operations/dead-letter-metric.js';
 import { schemaRoutes } from '../api/schemas.js';
 import { opsRoutes } from '../api/ops.js';
+import { consoleRoutes } from '../api/console.js';
 import type { ApiDeps } from '../api/types.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
+import { SeriesSampler } from '../observability/series.js';
+import { dashboardRoutes } from '../api/dashboard.js';
 import { PolicyRegistry } from '../protect/registry.js';
+import { observeAll } from '../protect/observer.js';
+import { Tracing } from '../observability/tracing.js';
+import { withTraceContext } from '../observability/trace-store.js';
+import { sloRoutes } from '../api/slo.js';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { Worker } from '../worker/runner.js';
@@ -64,6 +85,10 @@ export interface BuildOptions {
   channelTypes?: readonly ChannelType[];
   /** fetch for channel connectors (tests). @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Receives every finished span at once, instead of the OTLP exporter (tests). */
+  spanExporter?: SpanExporter;
+  /** Cheaper password hashing, for tests only. @default DEFAULT_SCRYPT (src/auth/passwords.ts) */
+  passwordHashing?: ScryptParams;
 }
 
 /** A running crossdock: its HTTP server, store, worker and ERP connection. */
@@ -74,6 +99,12 @@ export interface App {
   readonly metrics: Metrics;
   readonly policies: PolicyRegistry;
   readonly inventory: InventoryEngine;
+  /** Who may call which route; forgets revoked keys in this process. */
+  readonly access: AccessControl;
+  /** Every HTTP route with the scope it declares (the route-table test walks it). */
+  routes(): RouteRecord[];
+  /** The dashboard's time series, sampled from `metrics` every step once started. */
+  readonly series: SeriesSampler;
   /** Listens, connects the ERP and starts the worker. Returns the base URL. */
   start(): Promise<string>;
   /** Graceful shutdown: stop intake, drain in-flight jobs, release leases, close. */
@@ -90,16 +121,29 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const logger = options.logger === undefined ? createLogger(config.log.level) : options.logger;
   const log = logger || createLogger('silent');
   const clock = options.clock ?? systemClock;
-  const store = options.store ?? (await openStore(config));
-  const policies = new PolicyRegistry(config.protection, { budget: store, clock });
-  const metrics = new Metrics(store, () => policies.snapshots());
-  const http = await createHttpServer({ logger, bodyLimitBytes: config.server.bodyLimitBytes });
+  const tracing = Tracing.create(config.telemetry, options.spanExporter ? { exporter: options.spanExporter } : {});
+  // Jobs are enqueued with the trace of the request or job enqueuing them.
+  const store = withTraceContext(options.store ?? (await openStore(config)));
+  // Operator controls every process shares through the store: paused targets, run-time cross-references.
+  const pauses = new TargetPauses(store, log);
+  const connectorHealth = new ConnectorHealth(() => clock.now());
+  const crossReferences = new RuntimeCrossReferences(store, () => clock.now(), log);
+  const metrics: Metrics = new Metrics(store, () => policies.snapshots(), { objectives: config.slo, now: () => clock.now() });
+  const policies: PolicyRegistry = new PolicyRegistry(config.protection, {
+    budget: store, clock, paused: pauses.pausedFor, observer: observeAll(connectorHealth, metrics.policyObserver),
+  });
+  registerDeadLetterGauge(metrics.registry, store);
+  const series = new SeriesSampler({ registry: metrics.registry, clock, onError: (err) => log.warn({ err }, 'dashboard sample failed') });
+  const access = new AccessControl({ store, clock, settings: config.access, listenHost: config.server.host, logger: log });
+  const sessions = new ConsoleSessions({ store, clock, settings: config.access, logger: log, ...(options.passwordHashing ? { scrypt: options.passwordHashing } : {}) });
+  const http = await createHttpServer({ logger, bodyLimitBytes: config.server.bodyLimitBytes, access, tracing });
 
   let worker: Worker | undefined;
   let erp: AttachedErp | undefined;
   const notifyWork = () => worker?.notify();
   const channels = buildChannelInstances(config.channels, options.channelTypes ?? CHANNEL_TYPES, (instance) =>
-    channelDeps(instance, { policies, clock, logger: log, ...(options.fetch ? { fetch: options.fetch } : {}) }));
+    channelDeps(instance, { policies, clock, logger: log, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+    (instance) => crossReferences.lookupFor(instance));
   const deps: ApiDeps = { store, clock, metrics, maxAttempts: config.worker.maxAttempts, notifyWork, channels };
   const inventory = new InventoryEngine({ store, clock, settings: config.inventory, metrics, logger: log });
   const publisher = new AvailabilityPublisher({
@@ -122,9 +166,22 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await channelWebhookRoutes(http, deps);
   await ediRoutes(http, edi);
   await messageRoutes(http, deps);
-  await deadLetterRoutes(http, deps);
+  await deadLetterRoutes(http, { ...deps, releaseStock: async (orderId) => { await inventory.release(orderId, 'discarded'); } });
+  await crossReferenceRoutes(http, { ...deps, crossReferences });
+  await connectorRoutes(http, {
+    ...deps, policies, pauses, health: connectorHealth,
+    configuredTargets: () => ['erp', ...channels.keys(), ...[...edi.partners.values()].filter((p) => p.transport).map((p) => `edi:${p.id}`),
+      ...[...feeds.keys()].map((id) => `feed:${id}`)],
+  });
   await schemaRoutes(http);
   await opsRoutes(http, deps);
+  await sloRoutes(http, { slo: metrics.slo });
+  await sessionRoutes(http, { store, clock, access, sessions });
+  await userRoutes(http, { store, clock, access, sessions, ...(options.passwordHashing ? { scrypt: options.passwordHashing } : {}) });
+  await apiClientRoutes(http, { store, clock, access, sessions });
+  await auditRoutes(http, { store });
+  await dashboardRoutes(http, { series });
+  await consoleRoutes(http);
   const sandbox = await attachErp.mountInProcess(http, config);
 
   // While stopping, new requests get 503 — except the in-process sandbox ERP's, which the
@@ -143,30 +200,32 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   /** Channel polls and EDI folder polls: one job per source and interval across all processes. */
   const periodicJobs = (): PeriodicJob[] => [
     ...[...channels.values()].filter((c) => c.connector.polling).map((c) => ({
-      name: `poll:${c.id}`, queue: CHANNEL_POLL_QUEUE, payload: { instance: c.id }, intervalMs: c.config.pollIntervalSeconds * 1000,
+      name: `poll:${c.id}`, queue: CHANNEL_POLL_QUEUE, payload: { instance: c.id }, intervalMs: c.config.pollIntervalSeconds * 1000, target: c.id,
     })),
     ...[...edi.partners.values()].filter((p) => p.transport).map((p) => ({
-      name: `edi-poll:${p.id}`, queue: EDI_POLL_QUEUE, payload: { partner: p.id }, intervalMs: p.settings.pollIntervalSeconds * 1000,
+      name: `edi-poll:${p.id}`, queue: EDI_POLL_QUEUE, payload: { partner: p.id }, intervalMs: p.settings.pollIntervalSeconds * 1000, target: `edi:${p.id}`,
     })),
     // Missing 997s are looked for every minute: the windows are hours.
     ...(edi.partners.size > 0 ? [{ name: 'edi-overdue-scan', queue: EDI_OVERDUE_SCAN_QUEUE, payload: {}, intervalMs: 60_000 }] : []),
     // An ERP without webhooks is asked what changed: shipments, invoices, stock.
     ...inventoryFeedPeriodicJobs(feeds.values()),
     ...(erp?.connector.stock?.allLevels && config.erp.stockSnapshotMs > 0
-      ? [{ name: 'erp-stock-snapshot', queue: ERP_STOCK_SNAPSHOT_QUEUE, payload: {}, intervalMs: config.erp.stockSnapshotMs }]
+      ? [{ name: 'erp-stock-snapshot', queue: ERP_STOCK_SNAPSHOT_QUEUE, payload: {}, intervalMs: config.erp.stockSnapshotMs, target: 'erp' }]
       : []),
     ...(erp?.connector.priceList && config.prices.erpLoadMs > 0 ? [priceListLoadJob(erp.connector.name, config.prices.erpLoadMs)] : []),
     { name: 'inventory-reconcile', queue: INVENTORY_RECONCILE_QUEUE, payload: {}, intervalMs: config.inventory.reconcileMs },
     ...(erp?.connector.changes
-      ? ERP_FEEDS.map((feed) => ({ name: `erp-changes:${feed}`, queue: ERP_CHANGES_QUEUE, payload: { feed }, intervalMs: config.erp.changePollSeconds * 1000 }))
+      ? ERP_FEEDS.map((feed) => ({ name: `erp-changes:${feed}`, queue: ERP_CHANGES_QUEUE, payload: { feed }, intervalMs: config.erp.changePollSeconds * 1000, target: 'erp' }))
       : []),
   ];
   return {
-    config, http, store, metrics, policies, inventory,
+    config, http, store, metrics, policies, inventory, series, access,
+    routes: () => access.routes(),
     worker: () => worker,
     async start() {
       // Stock and reservations are in memory before the first request or job needs them.
       await inventory.start();
+      await Promise.all([pauses.start(), crossReferences.start()]);
       await http.listen({ port: config.server.port, host: config.server.host });
       const address = http.server.address() as AddressInfo;
       const baseUrl = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${address.port}`;
@@ -183,11 +242,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       };
       worker = new Worker(
         {
-          store, clock, logger: log, metrics,
+          store, clock, logger: log, metrics, tracing,
           handlers: [
             createOrderProcessHandler({
               store, erp: erp.connector, clock, metrics, inventory, onStockState: followOrderState(inventory),
-              checkPrices: priceCheckStep({ book: prices, settings: config.prices, store, clock, metrics }),
+              checkPrices: priceCheckStep({ book: prices, settings: config.prices, store, clock, metrics }), crossReferences,
             }),
             ...(erp.connector.stock?.allLevels
               ? [erpStockSnapshotHandler({ clock, logger: log, erpName: erp.connector.name, stock: { allLevels: erp.connector.stock.allLevels.bind(erp.connector.stock) }, inventory })]
@@ -195,7 +254,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             ...(erp.connector.priceList
               ? [priceListLoadHandler({ store, clock, book: prices, erpName: erp.connector.name, priceList: erp.connector.priceList, logger: log })]
               : []),
-            inventoryReconcileHandler({ engine: inventory, store, now: () => clock.now(), onReport: (r) => { if (r.findings.length > 0) log.warn({ findings: r.findings }, 'reservation reconciliation released stock'); } }),
+            inventoryReconcileHandler({ engine: inventory, store, now: () => clock.now(), onReport: (r) => {
+              for (const f of r.findings) metrics.reconciliationExceptions.inc({ kind: `reservation-${f.finding}` });
+              if (r.findings.length > 0) log.warn({ findings: r.findings }, 'reservation reconciliation released stock');
+            } }),
             createOrderReviseHandler({ store, clock, metrics, erp: erp.connector, onStockState: followOrderState(inventory) }),
             ...(erp.connector.changes
               ? [erpChangesHandler({
@@ -231,8 +293,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       worker.start();
       await publisher.start();
       priceRefresh = startPriceBookRefresh({ book: prices, store, intervalMs: config.prices.refreshMs, logger: log });
-      polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobs() });
+      polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobs(), paused: pauses.pausedFor });
       if (edi.partners.size > 0) relay = startOutboxRelay({ name: 'edi', store, clock, logger: log, dispatch: ediOrderEventDispatcher(edi) });
+      await series.start();
       started = true;
       log.info({ url: baseUrl, store: store.dialect, erp: erp.description }, 'crossdock started');
       return baseUrl;
@@ -240,8 +303,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async stop() {
       // Stop taking work first, then drain the worker, then close the server it may still use.
       stopping = true;
+      await series.stop();
       polls?.stop();
       relay?.stop();
+      pauses.stop();
+      crossReferences.stop();
       priceRefresh?.stop();
       await publisher.stop();
       if (started) await worker?.stop();
@@ -252,6 +318,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       for (const feed of feeds.values()) await feed.pickUp?.close();
       await sandbox?.close();
       await store.close();
+      await tracing.shutdown().catch((err: unknown) => log.warn({ err }, 'exporting the last spans failed'));
     },
   };
 }

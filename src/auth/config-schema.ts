@@ -27,10 +27,12 @@ export interface AccessSettings {
   loginAttempts: number;
   loginLockoutMs: number;
   defaultRatePerMinute: number;
+  /** `CROSSDOCK_ADMIN_PASSWORD`: at start, with no console user yet, user `admin` is created with it. */
+  bootstrapAdminPassword: string | undefined;
 }
 
-/** Applies defaults. */
-export function resolveAccess(file: AccessConfigFile | undefined): AccessSettings {
+/** Applies defaults; reads `CROSSDOCK_ADMIN_PASSWORD` from `env`. */
+export function resolveAccess(file: AccessConfigFile | undefined, env: NodeJS.ProcessEnv = {}): AccessSettings {
   return {
     mode: file?.mode ?? 'auto',
     sessionMs: (file?.sessionHours ?? 8) * 3_600_000,
@@ -38,5 +40,6 @@ export function resolveAccess(file: AccessConfigFile | undefined): AccessSetting
     loginAttempts: file?.loginAttempts ?? 5,
     loginLockoutMs: (file?.loginLockoutSeconds ?? 300) * 1000,
     defaultRatePerMinute: file?.defaultRatePerMinute ?? 6000,
+    bootstrapAdminPassword: env.CROSSDOCK_ADMIN_PASSWORD || undefined,
   };
 }

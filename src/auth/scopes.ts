@@ -8,6 +8,8 @@
  * - `signed`: the request proves itself (a channel's HMAC webhook signature, an EDI partner's
  *   or a 3PL feed's own bearer token), checked by the route;
  * - `sandbox`: the in-process sandbox ERP, a stand-in for a system outside crossdock.
+ * And one asks only that there be a caller: `authenticated` (any API key, session or the local
+ * administrator, whatever it holds — signing out).
  */
 export const SCOPES = [
   'orders:read', 'orders:write',
@@ -24,7 +26,7 @@ export const SCOPES = [
 ] as const;
 
 export type Scope = (typeof SCOPES)[number];
-export type RouteScope = Scope | 'public' | 'signed' | 'sandbox';
+export type RouteScope = Scope | 'public' | 'signed' | 'sandbox' | 'authenticated';
 
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export type Role = (typeof ROLES)[number];

@@ -1,7 +1,7 @@
 import { Compile } from 'typebox/compile';
 import type { ChannelInstanceSettings } from '../config/config.js';
 import { ConfigError } from '../config/config.js';
-import { createMappingContext } from './mapping-context.js';
+import { createMappingContext, type RuntimeReferenceLookup } from './mapping-context.js';
 import type { ChannelConnector, ChannelDeps, ChannelType, MappingContext } from './types.js';
 
 /** One configured channel instance, ready to use. */
@@ -20,11 +20,15 @@ export function settingsProblems(type: ChannelType, config: ChannelInstanceSetti
   return [...validator.Errors(config.settings)].map((e) => `/channels/${index}/settings${e.instancePath}: ${e.message}`);
 }
 
-/** The mapping context of an instance: its cross-references, default customer and settings. */
-export function instanceMappingContext(config: ChannelInstanceSettings): MappingContext {
+/**
+ * The mapping context of an instance: its cross-references, default customer and settings;
+ * with `runtime`, the cross-references operators set at run time win over the configured ones.
+ */
+export function instanceMappingContext(config: ChannelInstanceSettings, runtime?: RuntimeReferenceLookup): MappingContext {
   return createMappingContext({
     channel: config.id, settings: config.settings, skus: config.skus, customers: config.customers,
     ...(config.defaultCustomer ? { defaultCustomer: config.defaultCustomer } : {}),
+    ...(runtime ? { runtime } : {}),
   });
 }
 
@@ -36,6 +40,8 @@ export function buildChannelInstances(
   configs: readonly ChannelInstanceSettings[],
   types: readonly ChannelType[],
   depsFor: (instance: string) => ChannelDeps,
+  /** Run-time cross-references of an instance (src/operations/cross-references.ts). */
+  runtimeReferences?: (instance: string) => RuntimeReferenceLookup,
 ): Map<string, ChannelInstance> {
   const byType = new Map(types.map((t) => [t.type, t]));
   const problems: string[] = [];
@@ -53,7 +59,7 @@ export function buildChannelInstances(
     }
     if (!config.enabled) return;
     const connector = type.create({ id: config.id, type: config.type, settings: config.settings }, depsFor(config.id));
-    instances.set(config.id, { id: config.id, type, config, connector, mapping: instanceMappingContext(config) });
+    instances.set(config.id, { id: config.id, type, config, connector, mapping: instanceMappingContext(config, runtimeReferences?.(config.id)) });
   });
   if (problems.length > 0) throw new ConfigError('the channel configuration is not valid', problems);
   return instances;

@@ -12,8 +12,16 @@ export interface CrossReferences {
   defaultCustomer?: string;
 }
 
+/** Cross-references set at run time (src/operations/cross-references.ts), looked up by key. */
+export interface RuntimeReferenceLookup {
+  sku(key: string): SkuCrossReference | undefined;
+  customer(key: string): string | undefined;
+}
+
 export interface MappingContextOptions extends CrossReferences {
   channel: string;
+  /** Tried before the configured references for each key: an operator's fix wins over the file. */
+  runtime?: RuntimeReferenceLookup;
   settings?: Readonly<Record<string, unknown>>;
   /** Unit when the cross-reference names none. @default EA */
   defaultUom?: string;
@@ -33,7 +41,7 @@ export function createMappingContext(options: MappingContextOptions): MappingCon
     resolveSku(keys): ResolvedSku {
       const candidates = present(keys);
       for (const key of candidates) {
-        const ref = Object.hasOwn(skus, key) ? skus[key] : undefined;
+        const ref = options.runtime?.sku(key) ?? (Object.hasOwn(skus, key) ? skus[key] : undefined);
         if (ref === undefined) continue;
         if (typeof ref === 'string') return { sku: ref, uom: defaultUom, factor: 1, mapped: true };
         return { sku: ref.sku, uom: ref.uom ?? defaultUom, factor: ref.factor ?? 1, mapped: true };
@@ -42,7 +50,11 @@ export function createMappingContext(options: MappingContextOptions): MappingCon
     },
     resolveCustomer(keys): string {
       const candidates = present(keys);
-      for (const key of candidates) if (Object.hasOwn(customers, key)) return customers[key]!;
+      for (const key of candidates) {
+        const account = options.runtime?.customer(key);
+        if (account !== undefined) return account;
+        if (Object.hasOwn(customers, key)) return customers[key]!;
+      }
       return options.defaultCustomer ?? candidates[0] ?? '(no customer)';
     },
   };

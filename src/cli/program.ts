@@ -5,6 +5,9 @@ import { registerConfigCommand } from './config-check.js';
 import { registerDeadLetterCommands } from './dead-letters.js';
 import { registerMapCommand } from './map.js';
 import { registerEdiCommands } from './edi.js';
+import { registerUserCommands } from './users.js';
+import { registerApiClientCommands } from './api-clients.js';
+import { registerInventoryCommands } from './inventory.js';
 
 /** The `crossdock` command line: one file per command. */
 export function buildProgram(): Command {
@@ -17,5 +20,8 @@ export function buildProgram(): Command {
   registerDeadLetterCommands(program);
   registerMapCommand(program);
   registerEdiCommands(program);
+  registerUserCommands(program);
+  registerApiClientCommands(program);
+  registerInventoryCommands(program);
   return program;
 }

@@ -145,7 +145,7 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
     channels: resolveChannels(file.channels ?? [], env),
     edi: resolveEdi(file.edi, env),
     ...resolveStockAndPrices(file, env),
-    access: resolveAccess(file.access),
+    access: resolveAccess(file.access, env),
     ...resolveObservability(file, env),
   };
 }

@@ -19,12 +19,15 @@ export function ediOverdueScanHandler(deps: EdiDeps): JobHandler {
       for (const group of await deps.store.listOverdueGroups(now, 500)) {
         const id = `edi-ack-overdue:${group.partner}:${group.groupControlNumber}`;
         if (await deps.store.getJob(id)) continue;
-        await deps.store.enqueue({
+        const raised = await deps.store.enqueue({
           id, queue: EDI_ACK_OVERDUE_QUEUE, payload: { ...group }, correlationId: `edi-${group.partner}-${group.interchangeControlNumber}`,
           runAt: now, maxAttempts: 1, now,
-        }).catch(async (error: unknown) => {
+        }).then(() => true, async (error: unknown) => {
+          // Another process raised it first: counted there.
           if (!(await deps.store.getJob(id))) throw error;
+          return false;
         });
+        if (raised) deps.metrics?.reconciliationExceptions.inc({ kind: 'edi-ack-overdue' });
       }
       deps.notifyWork?.();
       return 'done';

@@ -51,6 +51,38 @@ export const ERRORS = {
     kind: 'rejected', status: 409, title: 'The resource is not in a state that allows this',
     action: 'Read the resource again and act on its current state.',
   },
+  'auth.unauthenticated': {
+    kind: 'rejected', status: 401, title: 'Credentials are missing or not valid',
+    action: 'Send an API key as `Authorization: Bearer <key>` (or `X-API-Key`), or sign in to the console; keys are issued with `crossdock api-clients key`.',
+  },
+  'auth.login-failed': {
+    kind: 'rejected', status: 401, title: 'Wrong user name or password',
+    action: 'Check the user name and password; an administrator can set a new password with `crossdock users set-password`.',
+  },
+  'auth.forbidden': {
+    kind: 'rejected', status: 403, title: 'The credentials do not grant the scope this needs',
+    action: 'Use a key or user holding the scope named in the detail, or ask an administrator to grant it (docs/access.md).',
+  },
+  'auth.csrf': {
+    kind: 'rejected', status: 403, title: 'Missing or wrong CSRF token',
+    action: 'Send the `csrfToken` from `GET /v1/session` as the `x-csrf-token` header with every change made in a console session.',
+  },
+  'auth.origin-refused': {
+    kind: 'rejected', status: 403, title: 'Request from another origin or host refused',
+    action: 'Open the console at the address crossdock listens on (e.g. http://127.0.0.1:8080), or call the API with credentials.',
+  },
+  'auth.login-throttled': {
+    kind: 'transient', status: 429, title: 'Too many failed sign-ins',
+    action: 'Wait for the time in `Retry-After`, then sign in with the right password; an administrator can reset it.',
+  },
+  'auth.rate-limited': {
+    kind: 'transient', status: 429, title: 'The API client is over its request rate',
+    action: 'Slow down and retry after `Retry-After`; an administrator can raise the client\'s `ratePerMinute`.',
+  },
+  'auth.too-many-keys': {
+    kind: 'rejected', status: 409, title: 'The API client already has two active keys',
+    action: 'Revoke a key the client no longer uses, or issue the new one with `rotate` to revoke the oldest.',
+  },
   'customer.unknown': {
     kind: 'business', status: 422, title: 'Unknown customer account',
     action: 'Create the customer in the ERP or fix the account mapping, then replay the order.',
@@ -122,6 +154,10 @@ export const ERRORS = {
   'target.circuit-open': {
     kind: 'transient', status: 503, title: 'Calls to the target are paused by its circuit breaker',
     action: 'Nothing to do: work waits and resumes when probe calls succeed. Check the target if it stays open.',
+  },
+  'target.paused': {
+    kind: 'transient', status: 503, title: 'An operator paused calls to the target',
+    action: 'Nothing is lost: work waits in the queue without spending attempts. Resume the connector (POST /v1/connectors/{target}/resume) when the target may be called again.',
   },
   'edi.ack-overdue': {
     kind: 'business', status: 409, title: 'A trading partner has not acknowledged a document in time',

@@ -6,7 +6,7 @@ import type { InventoryEngine } from './engine.js';
 export const INVENTORY_RECONCILE_QUEUE = 'inventory.reconcile';
 
 /** States in which an order holds no stock: whatever it still holds is leaked. */
-const HOLDS_NOTHING: ReadonlySet<OrderState> = new Set(['cancelled', 'rejected', 'closed']);
+const HOLDS_NOTHING: ReadonlySet<OrderState> = new Set(['cancelled', 'rejected', 'closed', 'discarded']);
 /** States after posting: the ERP has the order, its reservations wait for the ERP's allocation. */
 const IN_THE_ERP: ReadonlySet<OrderState> = new Set(['posted', 'released', 'partially_shipped', 'shipped', 'invoiced']);
 

@@ -1,19 +1,28 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { redactSecrets, scrubCardNumbers } from './redact.js';
 
 /**
- * Structured JSON logs. Credentials and personal data are redacted wherever they appear in a
- * logged object; the journal, not the log, is where payloads are kept.
+ * Structured JSON logs. Credentials, card data and personal data are redacted wherever they
+ * appear in a logged object, at any depth (`redact.ts` names the fields), and card numbers are
+ * masked in any text; the journal, not the log, is where payloads are kept. Errors (`err`) are
+ * serialized by pino, then redacted the same way.
+ *
+ * @param destination where the lines go. @default stdout
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'crossdock' },
-    redact: {
-      paths: ['*.password', '*.secret', '*.token', '*.apiKey', '*.authorization', 'req.headers.authorization',
-        'req.headers.cookie', '*.email', '*.phone', '*.shipTo', '*.billTo'],
-      censor: '[redacted]',
+    formatters: { log: (object) => redactSecrets(object) },
+    // An error's context may quote what a target answered: it is redacted like any object.
+    serializers: { err: (error: Error) => redactSecrets({ ...pino.stdSerializers.err(error) }) },
+    hooks: {
+      logMethod(args, method) {
+        // The message itself (and printf-style arguments) may quote a payload.
+        method.apply(this, args.map((a) => (typeof a === 'string' ? scrubCardNumbers(a) : a)) as Parameters<typeof method>);
+      },
     },
-  });
+  }, destination);
 }
 
 export type { Logger };

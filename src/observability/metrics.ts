@@ -1,8 +1,36 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type HistogramConfiguration, type LabelValues } from 'prom-client';
+import type { AttemptReport } from '../connectors/capabilities.js';
 import type { Store } from '../store/types.js';
+import type { PolicyObserver } from '../protect/observer.js';
 import type { PolicySnapshot } from '../protect/types.js';
+import type { Objective, ObjectiveKind } from './config-schema.js';
+import { SloRecorder } from './slo.js';
 
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+export interface MetricsOptions {
+  /** Service level objectives fed by the latency histograms. @default none */
+  objectives?: readonly Objective[];
+  /** Time of SLO events, epoch ms. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * A per-channel latency histogram whose every observation is also an event of one kind of
+ * service level objective, so the call sites that measure a latency feed the SLOs unchanged.
+ */
+class ObjectiveHistogram extends Histogram<'channel'> {
+  constructor(config: HistogramConfiguration<'channel'>, onObserve: (channel: string, seconds: number) => void) {
+    super(config);
+    // prom-client sets `observe` on the instance in its constructor (with or without exemplars),
+    // so it is wrapped here rather than overridden.
+    const observe = this.observe.bind(this) as (labels: LabelValues<'channel'>, value: number) => void;
+    this.observe = ((labels: LabelValues<'channel'>, value: number) => {
+      observe(labels, value);
+      if (typeof labels === 'object' && typeof value === 'number') onObserve(String(labels.channel ?? ''), value);
+    }) as Histogram<'channel'>['observe'];
+  }
+}
 
 /**
  * crossdock's Prometheus metrics, one registry per app so tests (and several apps in one
@@ -10,6 +38,8 @@ const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
  */
 export class Metrics {
   readonly registry = new Registry();
+  readonly slo: SloRecorder;
+  readonly #objective = (kind: ObjectiveKind) => (channel: string, seconds: number) => this.slo.record(kind, channel, seconds);
 
   readonly ordersAccepted = new Counter({ name: 'crossdock_orders_accepted_total', help: 'Orders accepted at intake', labelNames: ['channel'], registers: [this.registry] });
   readonly ordersPosted = new Counter({ name: 'crossdock_orders_posted_total', help: 'Orders posted to the ERP', labelNames: ['channel'], registers: [this.registry] });
@@ -32,14 +62,23 @@ export class Metrics {
   readonly channelPolledOrders = new Counter({ name: 'crossdock_channel_polled_orders_total', help: 'Order versions read by polls (new, revised or already known)', labelNames: ['channel'], registers: [this.registry] });
   readonly erpChangesTaken = new Counter({ name: 'crossdock_erp_changes_total', help: 'Shipments, invoices and stock levels the ERP change polls found new', labelNames: ['feed'], registers: [this.registry] });
   readonly shipmentsPublished = new Counter({ name: 'crossdock_shipments_published_total', help: 'Shipment confirmations published to channels (created, or found already there)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
-  readonly shipmentPublishSeconds = new Histogram({
+  readonly shipmentPublishSeconds = new ObjectiveHistogram({
     name: 'crossdock_shipment_publish_seconds', help: 'From a shipment reaching crossdock to the channel confirming it',
     labelNames: ['channel'], buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 1800], registers: [this.registry],
-  });
+  }, this.#objective('shipment-published'));
   readonly availabilityPublished = new Counter({ name: 'crossdock_availability_published_total', help: 'Availability updates accepted by channels', labelNames: ['channel'], registers: [this.registry] });
-  readonly inventoryFreshness = new Histogram({
+  readonly inventoryFreshness = new ObjectiveHistogram({
     name: 'crossdock_inventory_freshness_seconds', help: 'From a stock change reaching crossdock to the channel accepting the availability it changed',
     labelNames: ['channel'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300], registers: [this.registry],
+  }, this.#objective('inventory-published'));
+  readonly orderPostLatency = new ObjectiveHistogram({
+    name: 'crossdock_order_post_latency_seconds', help: 'From an order\'s acceptance to its posting in the ERP',
+    labelNames: ['channel'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 900, 3600], registers: [this.registry],
+  }, this.#objective('order-posted'));
+  readonly reconciliationExceptions = new Counter({
+    name: 'crossdock_reconciliation_exceptions_total',
+    help: 'What reconciliations found wrong: reservations released or handed over (reservation-leaked, -expired, -posted), EDI groups without their 997 (edi-ack-overdue)',
+    labelNames: ['kind'], registers: [this.registry],
   });
   readonly inventoryBatches = new Counter({ name: 'crossdock_inventory_batches_total', help: 'Stock batches by source and outcome (applied, duplicate)', labelNames: ['source', 'outcome'], registers: [this.registry] });
   readonly inventoryLevelChanges = new Counter({ name: 'crossdock_inventory_level_changes_total', help: 'Stock levels whose figures changed, and changes ignored as older than what crossdock holds', labelNames: ['source', 'outcome'], registers: [this.registry] });
@@ -51,7 +90,20 @@ export class Metrics {
   readonly priceMismatches = new Counter({ name: 'crossdock_price_mismatches_total', help: 'Order lines whose channel price was outside the tolerance, by what was done (held, reported)', labelNames: ['channel', 'outcome'], registers: [this.registry] });
   readonly jobRetries = new Counter({ name: 'crossdock_job_retries_total', help: 'Jobs put back for a later attempt', labelNames: ['queue', 'code'], registers: [this.registry] });
 
-  constructor(store: Store, policies: () => PolicySnapshot[]) {
+  /**
+   * Counts every attempt of every protection policy (calls, latency, errors by target); pass it
+   * to the policy registry.
+   */
+  readonly policyObserver: PolicyObserver = {
+    onAttempt: (a: AttemptReport) => {
+      this.targetCallDuration.observe({ target: a.target, operation: a.operation, outcome: a.outcome }, a.latencyMs / 1000);
+      if (a.outcome === 'error') this.targetErrors.inc({ target: a.target, code: a.errorCode ?? 'unknown' });
+    },
+  };
+
+  constructor(store: Store, policies: () => PolicySnapshot[], options: MetricsOptions = {}) {
+    // Assigned before the histograms that feed it receive any observation (they only hold a closure).
+    this.slo = new SloRecorder(options.objectives ?? [], this.registry, options.now ?? Date.now);
     collectDefaultMetrics({ register: this.registry, prefix: 'crossdock_process_' });
     const stats = async () => store.queueStats(Date.now());
     const registry = this.registry;
@@ -85,6 +137,13 @@ export class Metrics {
       collect() {
         this.reset();
         for (const p of policies()) this.set({ target: p.target }, CIRCUIT_VALUE[p.circuit]);
+      },
+    });
+    new Gauge({
+      name: 'crossdock_rate_budget_remaining', help: 'Calls the target\'s shared rate budget would let start now, as this process last saw it', labelNames: ['target'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const p of policies()) if (p.rateBudgetRemaining !== undefined) this.set({ target: p.target }, p.rateBudgetRemaining);
       },
     });
     new Gauge({

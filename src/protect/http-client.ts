@@ -1,6 +1,7 @@
 import type { AttemptReport, CallContext } from '../connectors/capabilities.js';
 import { CrossdockError } from '../errors/crossdock-error.js';
 import { systemClock, type Clock } from '../lib/clock.js';
+import { startClientSpan } from '../observability/tracing.js';
 import { classifyTransportError, type TransportScope } from './http-errors.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { HttpClient, HttpRequest, HttpResponse, ProtectionPolicy } from './types.js';
@@ -44,6 +45,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const send = options.fetch ?? globalThis.fetch;
   const clock = options.clock ?? systemClock;
   const base = options.baseUrl.replace(/\/+$/, '');
+  const serverAddress = URL.canParse(base) ? new URL(base).host : base;
 
   return {
     async request(request: HttpRequest, ctx: CallContext): Promise<HttpResponse> {
@@ -64,14 +66,22 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         request.operation,
         async (signal) => {
           answer = {};
+          // One CLIENT span per attempt, its traceparent in this attempt's headers.
+          const span = startClientSpan(`${target} ${request.operation}`, headers, {
+            'http.request.method': request.method, 'server.address': serverAddress, 'url.full': url.split('?', 1)[0],
+            'crossdock.target': target, 'crossdock.operation': request.operation,
+          });
           let response: Response;
           let text: string;
           try {
             response = await send(url, { method: request.method, headers, body, signal });
             text = await response.text();
           } catch (error) {
-            throw classifyTransportError(error, signal, scope);
+            const failure = classifyTransportError(error, signal, scope);
+            span.end(undefined, failure);
+            throw failure;
           }
+          span.end(response.status);
           answer = { status: response.status, ...(text === '' ? {} : { response: summarise(response, text) }) };
           const failure = classifyAnswer(response, text, scope, clock.now(), options.retryAfter);
           if (failure) throw failure;

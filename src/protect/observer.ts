@@ -12,3 +12,20 @@ export interface PolicyObserver {
   /** Called when a target's circuit breaker moves to `state`. */
   onCircuitChange?(target: string, state: CircuitState): void;
 }
+
+/** One observer that tells each of `observers` in turn; one that throws does not silence the others. */
+export function observeAll(...observers: readonly PolicyObserver[]): PolicyObserver {
+  const each = (tell: (o: PolicyObserver) => void) => {
+    for (const o of observers) {
+      try {
+        tell(o);
+      } catch {
+        // An observer never changes a call's outcome, nor what the other observers see.
+      }
+    }
+  };
+  return {
+    onAttempt: (report) => each((o) => o.onAttempt?.(report)),
+    onCircuitChange: (target, state) => each((o) => o.onCircuitChange?.(target, state)),
+  };
+}

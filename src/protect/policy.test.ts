@@ -3,7 +3,7 @@ import type { AttemptReport, CallContext } from '../connectors/capabilities.js';
 import { CrossdockError } from '../errors/crossdock-error.js';
 import { MemoryRateBudget } from './memory-budget.js';
 import type { PolicyObserver } from './observer.js';
-import { createProtectionPolicy } from './policy.js';
+import { createProtectionPolicy, remainingRateBudget } from './policy.js';
 import { DEFAULT_PROTECTION, type CircuitState, type ProtectionSettings } from './types.js';
 
 /** A policy on a fake clock that only moves when the policy sleeps, so nothing here really waits. */
@@ -221,7 +221,7 @@ describe('createProtectionPolicy', () => {
     };
     const calls = Array.from({ length: 5 }, () => policy.execute('op', call, ctx));
     await vi.waitFor(() => expect(running).toBe(2));
-    expect(policy.snapshot()).toEqual({ target: 'erp', circuit: 'closed', inFlight: 2, queued: 3 });
+    expect(policy.snapshot()).toMatchObject({ target: 'erp', circuit: 'closed', inFlight: 2, queued: 3 });
     gate.resolve();
     await expect(Promise.all(calls)).resolves.toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     expect(peak).toBe(2);
@@ -275,5 +275,25 @@ describe('createProtectionPolicy', () => {
     expect(() =>
       createProtectionPolicy('erp', { ...DEFAULT_PROTECTION, ratePerSecond: 0, concurrency: 1.5 }, { budget }),
     ).toThrow(/erp: ratePerSecond must be a positive number \(got 0\); concurrency must be an integer/);
+  });
+});
+
+describe('remaining rate budget', () => {
+  it('counts the burst down as calls leave and back up as time passes', async () => {
+    const { policy, ctx, now } = harness({ ratePerSecond: 10, burst: 3 });
+    expect(policy.snapshot().rateBudgetRemaining).toBe(3);
+    await policy.execute('op', async () => 'ok', ctx);
+    await policy.execute('op', async () => 'ok', ctx);
+    expect(policy.snapshot().rateBudgetRemaining).toBe(1);
+    const { policy: later } = harness({ ratePerSecond: 10, burst: 3 });
+    expect(later.snapshot().rateBudgetRemaining).toBe(3);
+    expect(remainingRateBudget(now(), now() + 100, 100, 3)).toBe(2);
+    expect(remainingRateBudget(now(), now() + 10_000, 100, 3)).toBe(3);
+  });
+
+  it('is zero while a Retry-After holds the target off', async () => {
+    const { policy, now } = harness({ ratePerSecond: 10, burst: 3 });
+    await policy.holdOff(now() + 5_000);
+    expect(policy.snapshot().rateBudgetRemaining).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { circuitBreaker, CircuitState as BreakerState, ConsecutiveBreaker, handl
 import type { AttemptReport, CallContext } from '../connectors/capabilities.js';
 import { asCrossdockError, CrossdockError } from '../errors/crossdock-error.js';
 import { sleep as realSleep, systemClock, type Clock } from '../lib/clock.js';
-import type { RateBudgetStore } from '../store/types.js';
+import type { RateBudgetStore, RateSlot } from '../store/types.js';
 import { fullJitterBackoff } from './backoff.js';
 import type { PolicyObserver } from './observer.js';
 import { Semaphore } from './semaphore.js';
@@ -20,7 +20,15 @@ export interface ProtectionPolicyDeps {
   /** Waits for rate slots and between retries; rejects with `signal.reason` on abort. @default sleep from lib/clock */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   observer?: PolicyObserver;
+  /**
+   * Whether an operator paused the target (src/operations/pauses.ts). A paused target is refused
+   * at the gate like an open circuit: the job goes back to the queue without spending an attempt.
+   */
+  paused?: (target: string) => { by: string; reason: string | null } | undefined;
 }
+
+/** How soon work refused by a pause is tried again: about when every process has seen a resume. */
+const PAUSED_RETRY_MS = 5_000;
 
 /**
  * Builds the protection policy for one target. Each attempt passes, in order:
@@ -75,6 +83,12 @@ export function createProtectionPolicy(
 
   /** Throws `target.circuit-open` unless the breaker would let a call through right now. */
   const admit = (): void => {
+    const pause = deps.paused?.(target);
+    if (pause) {
+      throw refuse(new CrossdockError('target.paused', `Calls to ${target} are paused by ${pause.by}${pause.reason ? `: ${pause.reason}` : ''}`, {
+        target, retryAfterMs: PAUSED_RETRY_MS, context: { refusedBy: 'policy', pausedBy: pause.by },
+      }));
+    }
     const state = breaker.state;
     if (state === BreakerState.Closed) return;
     const remainingMs = openedAt + settings.breakerHalfOpenAfterMs - Date.now();
@@ -99,6 +113,12 @@ export function createProtectionPolicy(
 
   let lastStartAt = Number.NEGATIVE_INFINITY;
   let lastLeftAt = Number.NEGATIVE_INFINITY;
+  /**
+   * When the shared budget's next call may start, as this process knows it (for `snapshot`): the
+   * budget's own schedule replayed over this process's calls, corrected by what the budget said
+   * (a slot in the future, a refusal, a deferral).
+   */
+  let budgetNextAt = Number.NEGATIVE_INFINITY;
   const takeRateSlot = async (signal: AbortSignal | undefined): Promise<void> => {
     const slot = await budget.reserveRateSlot({
       target,
@@ -107,6 +127,7 @@ export function createProtectionPolicy(
       maxWaitMs: settings.maxWaitMs,
       now: clock.now(),
     });
+    budgetNextAt = nextBudgetStart(budgetNextAt, slot, clock.now(), 1000 / settings.ratePerSecond, settings.burst);
     if (!slot.granted) {
       throw refuse(new CrossdockError('target.rate-limited', `No call slot for ${target} within ${settings.maxWaitMs} ms`, {
         target,
@@ -171,6 +192,7 @@ export function createProtectionPolicy(
   };
 
   const deferSharedBudget = async (until: number): Promise<void> => {
+    budgetNextAt = Math.max(budgetNextAt, until);
     try {
       await budget.deferRate(target, until);
     } catch {
@@ -221,9 +243,29 @@ export function createProtectionPolicy(
     },
 
     snapshot(): PolicySnapshot {
-      return { target, circuit: circuitStateOf(breaker.state), inFlight: slots.active, queued: slots.waiting };
+      return {
+        target, circuit: circuitStateOf(breaker.state), inFlight: slots.active, queued: slots.waiting,
+        rateBudgetRemaining: remainingRateBudget(budgetNextAt, clock.now(), 1000 / settings.ratePerSecond, settings.burst),
+      };
     },
   };
+}
+
+/** Where the shared budget's schedule stands after `slot`, given what was `known` before it. */
+export function nextBudgetStart(known: number, slot: RateSlot, now: number, intervalMs: number, burst: number): number {
+  if (!slot.granted) return now + slot.retryInMs;
+  // A slot in the future was the schedule itself; one due now may have used banked burst.
+  const taken = slot.at > now ? slot.at : Math.max(known, now - (Math.max(1, burst) - 1) * intervalMs);
+  return taken + intervalMs;
+}
+
+/**
+ * Calls the budget would grant at once at `now`: those whose start, one interval apart from
+ * `nextAt`, is already due — at most `burst`, as an idle target regains no more than that.
+ */
+export function remainingRateBudget(nextAt: number, now: number, intervalMs: number, burst: number): number {
+  const earliest = Math.max(nextAt, now - (Math.max(1, burst) - 1) * intervalMs);
+  return Math.min(Math.max(0, Math.floor((now - earliest) / intervalMs) + 1), Math.max(1, burst));
 }
 
 function circuitStateOf(state: BreakerState): CircuitState {

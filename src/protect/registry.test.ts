@@ -27,8 +27,8 @@ describe('PolicyRegistry', () => {
     registry.get('tryton');
     registry.get('3pl');
     expect(registry.snapshots()).toEqual([
-      { target: 'tryton', circuit: 'closed', inFlight: 0, queued: 0 },
-      { target: '3pl', circuit: 'closed', inFlight: 0, queued: 0 },
+      { target: 'tryton', circuit: 'closed', inFlight: 0, queued: 0, rateBudgetRemaining: 1 },
+      { target: '3pl', circuit: 'closed', inFlight: 0, queued: 0, rateBudgetRemaining: 1 },
     ]);
   });
 

@@ -44,6 +44,11 @@ export interface PolicySnapshot {
   circuit: CircuitState;
   inFlight: number;
   queued: number;
+  /**
+   * Calls the target's shared rate budget would let start right now (0 … burst), as this
+   * process last saw the budget: other processes' calls since then are not counted.
+   */
+  rateBudgetRemaining?: number;
 }
 
 export interface ProtectionPolicy {

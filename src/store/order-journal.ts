@@ -7,14 +7,15 @@ export function messageStatusFor(state: OrderState): MessageStatus {
     case 'received': return 'accepted';
     case 'held': return 'held';
     case 'failed': return 'failed';
-    case 'rejected': return 'rejected';
+    // Refused for good, by a policy or by a person from the dead-letter workbench.
+    case 'rejected': case 'discarded': return 'rejected';
     case 'validated': case 'reserved': return 'processing';
     default: return 'delivered';
   }
 }
 
 /** States whose journal step is recorded with outcome `error`. */
-export const ERROR_STATES: ReadonlySet<OrderState> = new Set(['held', 'failed', 'rejected']);
+export const ERROR_STATES: ReadonlySet<OrderState> = new Set(['held', 'failed', 'rejected', 'discarded']);
 
 /**
  * Every event of an order, oldest first, across its versions: a channel's revision makes a new

@@ -1,4 +1,5 @@
-import type { AuditStore } from './access-types.js';
+import type { AccessStore, AuditStore } from './access-types.js';
+import type { OperationsStore } from './operations-types.js';
 import type { ErrorRecord } from '../errors/crossdock-error.js';
 import type { OrderState } from '../canonical/states.js';
 import type { InventoryStore } from './inventory-types.js';
@@ -9,7 +10,7 @@ import type { PriceRuleStore } from './price-types.js';
  * conformance suite in `test/conformance/store.suite.ts`. Every method is one transaction.
  * Times are epoch milliseconds supplied by the caller, so tests control the clock.
  */
-export interface Store extends RateBudgetStore, EdiStore, InventoryStore, PriceRuleStore, AuditStore {
+export interface Store extends RateBudgetStore, EdiStore, InventoryStore, PriceRuleStore, AuditStore, OperationsStore, AccessStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations. Safe to call from several processes at once. */
   migrate(): Promise<void>;
@@ -73,8 +74,12 @@ export interface Store extends RateBudgetStore, EdiStore, InventoryStore, PriceR
 
   // Dead letters
   listDeadLetters(query: DeadLetterQuery): Promise<DeadLetter[]>;
-  /** Re-queues a dead job with fresh attempts; the order, if any, goes back to `received`. */
-  replayDeadLetter(jobId: string, now: number): Promise<Job | undefined>;
+  /**
+   * Re-queues a dead job with fresh attempts. When it is an `order.process` job whose order is
+   * held or failed, the order goes back to `received` (timeline step `replayed`, by `actor`) in
+   * the same transaction, so processing starts over from its checks.
+   */
+  replayDeadLetter(jobId: string, now: number, actor?: string): Promise<Job | undefined>;
 
   // Outbox
   listOutbox(afterSeq: number, limit: number): Promise<OutboxEvent[]>;
@@ -134,6 +139,8 @@ export interface AcceptOrderInput {
   customerAccount: string;
   now: number;
   maxAttempts: number;
+  /** W3C `traceparent` of the request that brought the order, stored on its `order.process` job. */
+  traceParent?: string;
 }
 
 export interface AcceptOrderVersionInput extends AcceptOrderInput {
@@ -251,8 +258,12 @@ export interface MessageEvent extends NewMessageEvent {
 }
 
 export interface MessageQuery {
-  /** Matches exactly an order id, channel order id, order number, PO number or correlation id. */
+  /** Matches exactly a message id, order id, channel order id, order number, PO number or correlation id. */
   text?: string;
+  /** Order messages with a line of this SKU (crossdock's or the channel's own), exactly. */
+  sku?: string;
+  /** Order messages of this customer account, exactly. */
+  customer?: string;
   status?: MessageStatus;
   channel?: string;
   from?: number;
@@ -261,12 +272,19 @@ export interface MessageQuery {
   /** Opaque cursor from the previous page. */
   cursor?: string;
 }
+/** A journal message as search lists it: no payloads, plus what the console shows of its order. */
+export interface MessageSummary extends Omit<MessageRecord, 'raw' | 'canonical'> {
+  orderNumber: string | null;
+  /** The customer account of the order the message is about (null when it is about none). */
+  customer: string | null;
+}
 export interface MessagePage {
-  items: Omit<MessageRecord, 'raw' | 'canonical'>[];
+  items: MessageSummary[];
   nextCursor: string | null;
 }
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'dead';
+/** `discarded`: a dead job a person took off the dead-letter list for good (the reason is in the audit log). */
+export type JobStatus = 'queued' | 'running' | 'done' | 'dead' | 'discarded';
 
 export interface NewJob {
   id: string;
@@ -276,6 +294,8 @@ export interface NewJob {
   runAt: number;
   maxAttempts: number;
   now: number;
+  /** W3C `traceparent` of the request or job that enqueued it: the job's span continues that trace. */
+  traceParent?: string;
 }
 
 export interface Job {
@@ -293,6 +313,8 @@ export interface Job {
   lastError: ErrorRecord | null;
   createdAt: number;
   updatedAt: number;
+  /** The trace context it was enqueued in, when there was one. */
+  traceParent?: string;
 }
 
 export interface ClaimRequest {

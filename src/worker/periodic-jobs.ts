@@ -9,6 +9,8 @@ export interface PeriodicJob {
   queue: string;
   payload: Record<string, unknown>;
   intervalMs: number;
+  /** The protection-policy target the job calls: while an operator pauses it, no new run is scheduled. */
+  target?: string;
 }
 
 /**
@@ -23,6 +25,8 @@ export function startPeriodicJobs(options: {
   logger: Logger;
   jobs: readonly PeriodicJob[];
   notifyWork: () => void;
+  /** Whether a target is paused (src/operations/pauses.ts). */
+  paused?: (target: string) => unknown;
 }): { stop(): void } {
   const timers: NodeJS.Timeout[] = [];
   for (const periodic of options.jobs) {
@@ -30,6 +34,8 @@ export function startPeriodicJobs(options: {
       const now = options.clock.now();
       const slot = Math.floor(now / periodic.intervalMs);
       const id = `${periodic.name}:${slot}`;
+      // Paused: skipped quietly, not queued to wait (a run already queued waits for the resume).
+      if (periodic.target !== undefined && options.paused?.(periodic.target)) return;
       if (await options.store.getJob(id)) return;
       try {
         await options.store.enqueue({

@@ -5,6 +5,7 @@ import { isRetryable } from '../errors/catalogue.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { Tracing } from '../observability/tracing.js';
 import type { Job, Store } from '../store/types.js';
 import { jobRetryDelay } from './backoff.js';
 import type { JobHandler } from './types.js';
@@ -23,6 +24,8 @@ export interface WorkerDeps {
   clock: Clock;
   logger: Logger;
   metrics?: Metrics;
+  /** Each job runs in a span continuing the trace it was enqueued in. */
+  tracing?: Tracing;
   random?: () => number;
 }
 
@@ -125,10 +128,12 @@ export class Worker {
     }, Math.max(1000, this.options.leaseMs / 3));
     try {
       if (!handler) throw new Error(`no handler for queue ${job.queue}`);
-      const result = await handler.run(job, { workerId: this.id, signal: this.abort.signal });
+      const run = () => handler.run(job, { workerId: this.id, signal: this.abort.signal });
+      const result = await (this.deps.tracing ? this.deps.tracing.runJob(job, run) : run());
       if (result === 'done') await this.deps.store.completeJob(job.id, token);
     } catch (thrown) {
-      await this.fail(job, handler, thrown).catch((error) => this.deps.logger.error({ err: error, jobId: job.id }, 'recording a job failure failed'));
+      await this.fail(job, handler, thrown).catch((error) =>
+        this.deps.logger.error({ err: error, jobId: job.id, queue: job.queue, correlationId: job.correlationId }, 'recording a job failure failed'));
     } finally {
       clearInterval(renew);
     }
@@ -143,7 +148,7 @@ export class Worker {
       await this.deps.store.retryJob(job.id, token, { runAt: now, error: record, countAttempt: false, now });
       return;
     }
-    if (error.kind === 'defect') this.deps.logger.error({ err: thrown, jobId: job.id, correlationId: job.correlationId }, 'job failed with a defect');
+    if (error.kind === 'defect') this.deps.logger.error({ err: thrown, jobId: job.id, queue: job.queue, correlationId: job.correlationId }, 'job failed with a defect');
     const deferral = isDeferral(error);
     if (isRetryable(error.kind) && (deferral || job.attempts < job.maxAttempts)) {
       const delay = jobRetryDelay(job.attempts, {

@@ -7,7 +7,11 @@ import { storeEdiSuite } from './store-edi.suite.js';
 import { storeInventorySuite } from './store-inventory.suite.js';
 import { storePricesSuite } from './store-prices.suite.js';
 import { storeAuditSuite } from './store-audit.suite.js';
+import { storeAccessSuite } from './store-access.suite.js';
+import { storeOperationsSuite } from './store-operations.suite.js';
+import { storeSearchSuite } from './store-search.suite.js';
 import { storeConformanceSuite } from './store.suite.js';
+import { storeTraceContextSuite } from './store-trace-context.suite.js';
 
 const openPostgres = async () => {
   const db = await createTestDatabase();
@@ -22,11 +26,15 @@ const openPostgres = async () => {
 };
 
 storeConformanceSuite('postgres', openPostgres);
+storeTraceContextSuite('postgres', openPostgres);
 storeChannelSuite('postgres', openPostgres);
 storeEdiSuite('postgres', openPostgres);
 storeInventorySuite('postgres', openPostgres);
 storePricesSuite('postgres', openPostgres);
 storeAuditSuite('postgres', openPostgres);
+storeAccessSuite('postgres', openPostgres);
+storeOperationsSuite('postgres', openPostgres);
+storeSearchSuite('postgres', openPostgres);
 
 /** Two pools on one database stand for two crossdock processes. */
 describe('postgres store shared by several processes', () => {

@@ -11,6 +11,8 @@ import { FROM, PROCESSED } from './states.js';
 import { checkMasterData } from './steps/check-master-data.js';
 import { reserveStock } from './steps/reserve-stock.js';
 import type { InventoryEngine } from '../../inventory/engine.js';
+import type { RuntimeCrossReferences } from '../../operations/cross-references.js';
+import { applyRuntimeCrossReferences } from './steps/apply-cross-references.js';
 
 export const ORDER_PROCESS_QUEUE = 'order.process';
 
@@ -26,6 +28,8 @@ export interface OrderFlowDeps {
   onStockState?: (orderId: string, state: 'posted' | 'cancelled' | 'rejected', at: number) => Promise<void>;
   /** Compares the channel's prices with the price book (holds, or reports, per channel policy). */
   checkPrices?: (order: Order, record: OrderRecord) => Promise<void>;
+  /** Cross-references set at run time, applied before anything else; absent: only the configured ones (at intake). */
+  crossReferences?: RuntimeCrossReferences;
 }
 
 /**
@@ -40,10 +44,15 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
   async function run(job: Job, jobCtx: JobContext): Promise<JobResult> {
     const orderId = (job.payload as { orderId?: unknown }).orderId;
     if (typeof orderId !== 'string') throw new CrossdockError('internal.defect', `job ${job.id} has no orderId`);
-    const record = await store.getOrder(orderId);
-    if (!record) throw new CrossdockError('internal.defect', `job ${job.id} names unknown order ${orderId}`);
+    const stored = await store.getOrder(orderId);
+    if (!stored) throw new CrossdockError('internal.defect', `job ${job.id} names unknown order ${orderId}`);
     // A redelivered job whose work is already done: nothing to repeat.
+    if (PROCESSED.has(stored.state)) return 'done';
+    const remapped = deps.crossReferences ? await applyRuntimeCrossReferences(store, deps.crossReferences, job, stored, clock.now()) : { record: stored };
+    const record = remapped.record;
     if (PROCESSED.has(record.state)) return 'done';
+    // Stock held for the lines as they were is let go, to be reserved again for the mapped ones.
+    if (remapped.changes && remapped.changes.lines.length > 0 && record.state === 'received') await inventory?.release(orderId, 'remapped');
     const order = parseOrder(record.canonical);
     const journal = attemptJournal(store, record.messageId, clock, metrics);
     // The worker's signal cancels ERP calls on shutdown; the job then goes back to the queue.
@@ -120,6 +129,7 @@ export function createOrderProcessHandler(deps: OrderFlowDeps): JobHandler {
     });
     if (moved) {
       metrics?.ordersPosted.inc({ channel: record.channel });
+      metrics?.orderPostLatency.observe({ channel: record.channel }, Math.max(0, clock.now() - record.createdAt) / 1000);
       await deps.onStockState?.(record.id, 'posted', clock.now());
     }
     else await store.completeJob(job.id, job.leaseToken ?? '');

@@ -63,6 +63,7 @@ export function createOrderReviseHandler(deps: OrderReviseDeps): JobHandler {
         return 'done';
       case 'cancelled':
       case 'rejected':
+      case 'discarded':
         return 'done';
       default: {
         if (await decidedOn(record, messageId, 'posted', 'postedMessageId')) return 'done';

@@ -13,5 +13,5 @@ export const FROM = {
 
 /** States after which order processing has nothing left to do. */
 export const PROCESSED: ReadonlySet<OrderState> = new Set([
-  'posted', 'released', 'partially_shipped', 'shipped', 'invoiced', 'closed', 'held', 'rejected', 'cancelled', 'failed',
+  'posted', 'released', 'partially_shipped', 'shipped', 'invoiced', 'closed', 'held', 'rejected', 'cancelled', 'failed', 'discarded',
 ]);

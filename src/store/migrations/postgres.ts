@@ -282,6 +282,25 @@ CREATE TABLE message_keys (
   message_id text NOT NULL,
   PRIMARY KEY (key, received_at, message_id)
 );
+-- Journal search pages by keyset on (received_at, id): with id in the index a page is one range.
+DROP INDEX messages_status;
+CREATE INDEX messages_status ON messages (status, received_at, id);
+CREATE INDEX messages_source ON messages (source, received_at, id);
+-- Orders journaled before search keys existed get the keys orderSearchKeys (src/store/search-keys.ts) writes.
+INSERT INTO message_keys (key, received_at, message_id)
+  SELECT k.key, m.received_at, m.id
+  FROM messages m
+  CROSS JOIN LATERAL (
+    SELECT 'customer:' || (m.canonical #>> '{customer,accountId}') AS key
+    WHERE jsonb_typeof(m.canonical #> '{customer,accountId}') = 'string'
+    UNION
+    SELECT 'sku:' || (l.value ->> f.name)
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(m.canonical -> 'lines') = 'array' THEN m.canonical -> 'lines' ELSE '[]'::jsonb END) AS l(value),
+         (VALUES ('sku'), ('channelSku')) AS f(name)
+    WHERE jsonb_typeof(l.value) = 'object' AND jsonb_typeof(l.value -> f.name) = 'string' AND l.value ->> f.name <> ''
+  ) k
+  WHERE m.kind = 'order' AND m.direction = 'inbound'
+ON CONFLICT DO NOTHING;
 
 ALTER TABLE jobs ADD COLUMN trace_parent text;
 `,

@@ -286,6 +286,20 @@ CREATE TABLE message_keys (
   message_id TEXT NOT NULL,
   PRIMARY KEY (key, received_at, message_id)
 ) WITHOUT ROWID;
+-- Journal search pages by keyset on (received_at, id): with id in the index a page is one range.
+DROP INDEX messages_status;
+CREATE INDEX messages_status ON messages (status, received_at, id);
+CREATE INDEX messages_source ON messages (source, received_at, id);
+-- Orders journaled before search keys existed get the keys orderSearchKeys (src/store/search-keys.ts) writes.
+INSERT OR IGNORE INTO message_keys (key, received_at, message_id)
+  SELECT 'customer:' || json_extract(m.canonical, '$.customer.accountId'), m.received_at, m.id FROM messages m
+  WHERE m.kind = 'order' AND m.direction = 'inbound' AND json_valid(m.canonical)
+    AND json_type(m.canonical, '$.customer.accountId') = 'text';
+INSERT OR IGNORE INTO message_keys (key, received_at, message_id)
+  SELECT 'sku:' || json_extract(l.value, '$.' || f.name), m.received_at, m.id
+  FROM messages m, json_each(m.canonical, '$.lines') l, (SELECT 'sku' AS name UNION ALL SELECT 'channelSku') f
+  WHERE m.kind = 'order' AND m.direction = 'inbound' AND json_valid(m.canonical) AND json_type(m.canonical, '$.lines') = 'array'
+    AND l.type = 'object' AND json_type(l.value, '$.' || f.name) = 'text' AND json_extract(l.value, '$.' || f.name) <> '';
 
 ALTER TABLE jobs ADD COLUMN trace_parent TEXT;
 `,

@@ -9,6 +9,8 @@ import { acceptWithin, inRacingTransaction } from './intake.js';
 import { appendEvent } from './journal.js';
 import { jsonParam, type Queryable } from './pool.js';
 import { enqueue } from './queue.js';
+import { orderSearchKeys } from '../search-keys.js';
+import { writeSearchKeys } from './search.js';
 
 interface VersionRow {
   id: string;
@@ -55,7 +57,9 @@ async function versionWithin(client: pg.PoolClient, input: AcceptOrderVersionInp
   await enqueue(client, {
     id: input.jobId, queue: ORDER_REVISE_QUEUE, payload: { orderId: current.id, messageId: input.messageId },
     correlationId: input.correlationId, runAt: n, maxAttempts: input.maxAttempts, now: n,
+    ...(input.traceParent ? { traceParent: input.traceParent } : {}),
   });
+  await writeSearchKeys(client, input.messageId, n, orderSearchKeys(input.canonical, input.customerAccount));
   await bumpCounters(client, [`orders_revised:${input.channel}`]);
   return { outcome: 'revised', response };
 }

@@ -21,12 +21,14 @@ export async function listDeadLetters(db: Queryable, q: DeadLetterQuery): Promis
 }
 
 /**
- * Re-queues a dead job with fresh attempts, due now. When its payload names an order, the order
- * goes back to `received` (reason cleared), its message to `accepted`, and its timeline records
- * the replay with the error it had (kept on the job too) — one statement, so all of it or none.
+ * Re-queues a dead job with fresh attempts, due now. When it is an `order.process` job whose
+ * order is held or failed, the order goes back to `received` (reason cleared), its message to
+ * `accepted`, and its timeline records the replay with the error it had (kept on the job too)
+ * and who asked — one statement, so all of it or none. An order in another state (posted,
+ * cancelled) is left alone: a revision job carries the order's id without owning its state.
  * Two replays of the same job race on its row lock; the second finds it no longer dead.
  */
-export async function replayDeadLetter(db: Queryable, jobId: string, now: number): Promise<Job | undefined> {
+export async function replayDeadLetter(db: Queryable, jobId: string, now: number, actor?: string): Promise<Job | undefined> {
   const { rows } = await db.query<JobRow>(
     `WITH job AS (
        UPDATE jobs SET status = 'queued', attempts = 0, run_at = $2,
@@ -35,17 +37,18 @@ export async function replayDeadLetter(db: Queryable, jobId: string, now: number
        RETURNING *
      ), ord AS (
        UPDATE orders SET state = 'received', reason = NULL, updated_at = $2
-       FROM job WHERE orders.id = job.payload ->> 'orderId'
+       FROM job WHERE orders.id = job.payload ->> 'orderId' AND job.queue = 'order.process' AND orders.state IN ('held', 'failed')
        RETURNING orders.message_id
      ), message AS (
        UPDATE messages SET status = 'accepted', updated_at = $2 FROM ord WHERE messages.id = ord.message_id
      ), replayed AS (
        INSERT INTO message_events (message_id, at, step, outcome, detail)
-       SELECT ord.message_id, $2, 'replayed', 'info', jsonb_build_object('jobId', job.id, 'previousError', job.last_error)
+       SELECT ord.message_id, $2, 'replayed', 'info',
+              jsonb_strip_nulls(jsonb_build_object('jobId', job.id, 'by', $3::text)) || jsonb_build_object('previousError', job.last_error)
        FROM ord, job
      )
      SELECT * FROM job`,
-    [jobId, now],
+    [jobId, now, actor ?? null],
   );
   return rows[0] && toJob(rows[0]);
 }

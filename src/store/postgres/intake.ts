@@ -4,6 +4,8 @@ import type { AcceptOrderInput, AcceptOrderResult } from '../types.js';
 import { bumpCounters } from './counters.js';
 import { inTransaction, isUniqueViolation, jsonParam, jsonValue } from './pool.js';
 import { toAcceptedResponse } from './rows.js';
+import { orderSearchKeys } from '../search-keys.js';
+import { writeSearchKeys } from './search.js';
 
 /** Losers of a race on the same key need one more round; more than a few means something else is wrong. */
 const MAX_ROUNDS = 5;
@@ -88,15 +90,16 @@ async function accept(client: pg.PoolClient, input: AcceptOrderInput): Promise<A
        VALUES ($4, $3, $5, 'received', $2, $1, $10, $9, $9)
      )
      INSERT INTO jobs (id, queue, payload, correlation_id, status, attempts, max_attempts, run_at, subject_id,
-                       created_at, updated_at)
-     VALUES ($11, 'order.process', $12::jsonb, $2, 'queued', 0, $13, $9, $4, $9, $9)`,
+                       created_at, updated_at, trace_parent)
+     VALUES ($11, 'order.process', $12::jsonb, $2, 'queued', 0, $13, $9, $4, $9, $9, $16)`,
     [
       input.messageId, input.correlationId, input.channel, input.orderId, input.channelOrderId,
       input.sourceTimestamp, input.raw, jsonParam(input.canonical), input.now, input.customerAccount,
       input.jobId, jsonValue({ orderId: input.orderId }), input.maxAttempts,
-      input.orderNumber ?? null, input.poNumber ?? null,
+      input.orderNumber ?? null, input.poNumber ?? null, input.traceParent ?? null,
     ],
   );
+  await writeSearchKeys(client, input.messageId, input.now, orderSearchKeys(input.canonical, input.customerAccount));
   await bumpCounters(client, [`orders_accepted:${input.channel}`]);
   return { outcome: 'accepted', response: input.response };
 }

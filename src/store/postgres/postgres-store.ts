@@ -6,6 +6,11 @@ import {
   replaceReservations, saveInventoryLevels, savePublishedAvailability,
 } from './inventory.js';
 import { appendAudit, listAudit } from './audit.js';
+import {
+  deadLetterCounts, deleteCrossReference, discardDeadLetter, findDeadLetters, listCrossReferences, listTargetPauses, pauseTarget,
+  putCrossReference, remapOrder, resumeTarget,
+} from './operations.js';
+import * as access from './access.js';
 import { deletePriceRules, loadPriceRules, priceRulesVersion, replacePriceRulesOf, upsertPriceRules } from './prices.js';
 import { listDeadLetters, replayDeadLetter } from './dead-letters.js';
 import { acceptOrder } from './intake.js';
@@ -82,7 +87,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     getJob: (jobId) => getJob(pool, jobId),
     queueStats: (now) => queueStats(pool, now),
     listDeadLetters: (q) => listDeadLetters(pool, q),
-    replayDeadLetter: (jobId, now) => replayDeadLetter(pool, jobId, now),
+    replayDeadLetter: (jobId, now, actor) => replayDeadLetter(pool, jobId, now, actor),
     listOutbox: (afterSeq, limit) => listOutbox(pool, afterSeq, limit),
     reserveRateSlot: (r) => reserveRateSlot(pool, r),
     deferRate: (target, until) => deferRate(pool, target, until),
@@ -103,5 +108,36 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     priceRulesVersion: () => priceRulesVersion(pool),
     appendAudit: (entry) => appendAudit(pool, entry),
     listAudit: (q) => listAudit(pool, q),
+    deadLetterCounts: () => deadLetterCounts(pool),
+    findDeadLetters: (q) => findDeadLetters(pool, q),
+    discardDeadLetter: (r) => discardDeadLetter(pool, r),
+    remapOrder: (m) => remapOrder(pool, m),
+    listCrossReferences: (q) => listCrossReferences(pool, q),
+    putCrossReference: (ref) => putCrossReference(pool, ref),
+    deleteCrossReference: (channel, kind, key) => deleteCrossReference(pool, channel, kind, key),
+    listTargetPauses: () => listTargetPauses(pool),
+    pauseTarget: (p) => pauseTarget(pool, p),
+    resumeTarget: (target, now) => resumeTarget(pool, target, now),
+    createUser: (user) => access.createUser(pool, user),
+    getUser: (username) => access.getUser(pool, username),
+    listUsers: () => access.listUsers(pool),
+    countUsers: () => access.countUsers(pool),
+    updateUser: (username, changes, now) => access.updateUser(pool, username, changes, now),
+    deleteUser: (username) => access.deleteUser(pool, username),
+    createSession: (session) => access.createSession(pool, session),
+    getSession: (idHash, now) => access.getSession(pool, idHash, now),
+    touchSession: (idHash, lastSeenAt, expiresAt) => access.touchSession(pool, idHash, lastSeenAt, expiresAt),
+    deleteSession: (idHash) => access.deleteSession(pool, idHash),
+    deleteSessionsOf: (username, exceptIdHash) => access.deleteSessionsOf(pool, username, exceptIdHash),
+    deleteExpiredSessions: (now) => access.deleteExpiredSessions(pool, now),
+    createApiClient: (client) => access.createApiClient(pool, client),
+    getApiClient: (id) => access.getApiClient(pool, id),
+    listApiClients: () => access.listApiClients(pool),
+    updateApiClient: (id, changes, now) => access.updateApiClient(pool, id, changes, now),
+    addApiKey: (input) => access.addApiKey(pool, input),
+    listApiKeys: (clientId) => access.listApiKeys(pool, clientId),
+    revokeApiKey: (clientId, keyId, now) => access.revokeApiKey(pool, clientId, keyId, now),
+    findApiKey: (keyHash) => access.findApiKey(pool, keyHash),
+    touchApiKey: (keyId, at) => access.touchApiKey(pool, keyId, at),
   };
 }

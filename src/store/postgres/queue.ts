@@ -10,9 +10,9 @@ const NO_LEASE = 'lease_owner = NULL, lease_token = NULL, lease_expires_at = NUL
 export async function enqueue(db: Queryable, job: NewJob): Promise<string> {
   await db.query(
     `INSERT INTO jobs (id, queue, payload, correlation_id, status, attempts, max_attempts, run_at, subject_id,
-                       created_at, updated_at)
-     VALUES ($1, $2, $3::jsonb, $4, 'queued', 0, $5, $6, $3::jsonb ->> 'orderId', $7, $7)`,
-    [job.id, job.queue, jsonValue(job.payload), job.correlationId, job.maxAttempts, job.runAt, job.now],
+                       created_at, updated_at, trace_parent)
+     VALUES ($1, $2, $3::jsonb, $4, 'queued', 0, $5, $6, $3::jsonb ->> 'orderId', $7, $7, $8)`,
+    [job.id, job.queue, jsonValue(job.payload), job.correlationId, job.maxAttempts, job.runAt, job.now, job.traceParent ?? null],
   );
   return job.id;
 }

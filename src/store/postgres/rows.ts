@@ -29,7 +29,7 @@ export interface JobRow {
   id: string; queue: string; payload: unknown; correlation_id: string; status: string; attempts: number;
   max_attempts: number; run_at: number; lease_owner: string | null; lease_token: string | null;
   lease_expires_at: number | null; last_error: unknown; subject_id: string | null;
-  created_at: number; updated_at: number;
+  created_at: number; updated_at: number; trace_parent?: string | null;
 }
 
 export function toJob(r: JobRow): Job {
@@ -38,6 +38,7 @@ export function toJob(r: JobRow): Job {
     status: oneOf(JOB_STATUSES, r.status, 'job status'), attempts: r.attempts, maxAttempts: r.max_attempts,
     runAt: r.run_at, leaseOwner: r.lease_owner, leaseToken: r.lease_token, leaseExpiresAt: r.lease_expires_at,
     lastError: toErrorRecord(r.last_error), createdAt: r.created_at, updatedAt: r.updated_at,
+    ...(r.trace_parent ? { traceParent: r.trace_parent } : {}),
   };
 }
 
@@ -108,7 +109,7 @@ export function toAcceptedResponse(value: unknown): AcceptedResponse {
   return { orderId: v.orderId, correlationId: v.correlationId, location: v.location, status: toOrderState(v.status) };
 }
 
-const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'done', 'dead'];
+const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'done', 'dead', 'discarded'];
 const DIRECTIONS: readonly MessageRecord['direction'][] = ['inbound', 'outbound'];
 const MESSAGE_STATUSES: readonly MessageStatus[] = ['accepted', 'processing', 'delivered', 'held', 'failed', 'rejected'];
 const EVENT_OUTCOMES: readonly MessageEvent['outcome'][] = ['ok', 'error', 'info'];

@@ -1,12 +1,33 @@
-import { CrossdockError } from '../../errors/crossdock-error.js';
 import type { MessagePage, MessageQuery } from '../types.js';
+import { decodeCursor, encodeCursor } from '../search-cursor.js';
+import { customerKey, skuKey } from '../search-keys.js';
 import type { Queryable } from './pool.js';
-import { MESSAGE_SUMMARY_COLUMNS, toMessageSummary, type MessageSummaryRow } from './rows.js';
+import { toMessageSummary, type MessageSummaryRow } from './rows.js';
+
+interface SearchRow extends MessageSummaryRow {
+  order_number: string | null;
+  customer: string | null;
+}
+
+const SUMMARY_COLUMNS = `m.id, m.correlation_id, m.direction, m.source, m.kind, m.subject_id, m.channel_ref, m.order_number,
+  m.source_ts, m.status, m.received_at, m.updated_at, o.customer_account AS customer`;
+
+/** Writes a message's search keys (`src/store/search-keys.ts`) in the caller's transaction. */
+export async function writeSearchKeys(db: Queryable, messageId: string, receivedAt: number, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await db.query(
+    `INSERT INTO message_keys (key, received_at, message_id) SELECT unnest($1::text[]), $2, $3 ON CONFLICT DO NOTHING`,
+    [keys, receivedAt, messageId],
+  );
+}
 
 /**
  * Journal search, newest first. Pages by keyset on (received_at, id) rather than OFFSET, so a
  * page costs the same however deep it is and messages arriving meanwhile do not shift it.
- * `text` matches a message id, order id (subject), channel order id or correlation id exactly;
+ * A SKU or customer reads `message_keys` (key, received_at, message_id) from the cursor down
+ * and tests the other filters on each message found; `text` matches a message id, order id
+ * (subject), channel order id, order number, PO number or correlation id exactly; otherwise an
+ * index (status | source, received_at, id) or (received_at, id) is read in order.
  * `from` is inclusive and `to` exclusive, so adjacent windows never count a message twice.
  */
 export async function searchMessages(db: Queryable, q: MessageQuery): Promise<MessagePage> {
@@ -16,49 +37,38 @@ export async function searchMessages(db: Queryable, q: MessageQuery): Promise<Me
     values.push(value);
     return `$${values.length}`;
   };
-  if (q.text) {
+  const keys = [...(q.sku !== undefined ? [skuKey(q.sku)] : []), ...(q.customer !== undefined ? [customerKey(q.customer)] : [])];
+  const [driver, ...alsoKeys] = keys;
+  const at = driver !== undefined ? 'k.received_at' : 'm.received_at';
+  const id = driver !== undefined ? 'k.message_id' : 'm.id';
+  if (driver !== undefined) where.push(`k.key = ${param(driver)}`);
+  for (const key of alsoKeys) {
+    where.push(`EXISTS (SELECT 1 FROM message_keys x WHERE x.key = ${param(key)} AND x.received_at = m.received_at AND x.message_id = m.id)`);
+  }
+  if (q.text !== undefined) {
     const t = param(q.text);
-    where.push(`(id = ${t} OR subject_id = ${t} OR channel_ref = ${t} OR correlation_id = ${t} OR order_number = ${t} OR po_number = ${t})`);
+    where.push(`(m.id = ${t} OR m.subject_id = ${t} OR m.channel_ref = ${t} OR m.correlation_id = ${t} OR m.order_number = ${t} OR m.po_number = ${t})`);
   }
-  if (q.status) where.push(`status = ${param(q.status)}`);
-  if (q.channel) where.push(`source = ${param(q.channel)}`);
-  if (q.from !== undefined) where.push(`received_at >= ${param(q.from)}`);
-  if (q.to !== undefined) where.push(`received_at < ${param(q.to)}`);
-  if (q.cursor) {
+  if (q.status !== undefined) where.push(`m.status = ${param(q.status)}`);
+  if (q.channel !== undefined) where.push(`m.source = ${param(q.channel)}`);
+  if (q.from !== undefined) where.push(`${at} >= ${param(q.from)}`);
+  if (q.to !== undefined) where.push(`${at} < ${param(q.to)}`);
+  if (q.cursor !== undefined) {
     const after = decodeCursor(q.cursor);
-    where.push(`(received_at, id) < (${param(after.receivedAt)}, ${param(after.id)})`);
+    where.push(`(${at}, ${id}) < (${param(after.receivedAt)}, ${param(after.id)})`);
   }
+  const source = driver !== undefined ? 'message_keys k JOIN messages m ON m.id = k.message_id' : 'messages m';
   // One row more than asked tells whether there is a next page.
-  const { rows } = await db.query<MessageSummaryRow>(
-    `SELECT ${MESSAGE_SUMMARY_COLUMNS} FROM messages
+  const { rows } = await db.query<SearchRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM ${source} LEFT JOIN orders o ON o.id = m.subject_id
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY received_at DESC, id DESC LIMIT ${param(q.limit + 1)}`,
+     ORDER BY ${at} DESC, ${id} DESC LIMIT ${param(q.limit + 1)}`,
     values,
   );
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(toMessageSummary),
+    items: page.map((r) => ({ ...toMessageSummary(r), orderNumber: r.order_number, customer: r.customer })),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.received_at, last.id) : null,
   };
-}
-
-/** The position after which the next page starts, opaque to callers. */
-export function encodeCursor(receivedAt: number, id: string): string {
-  return Buffer.from(JSON.stringify([receivedAt, id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { receivedAt: number; id: string } {
-  let position: unknown;
-  try {
-    position = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    position = undefined;
-  }
-  if (Array.isArray(position) && typeof position[0] === 'number' && typeof position[1] === 'string') {
-    return { receivedAt: position[0], id: position[1] };
-  }
-  throw new CrossdockError('request.invalid', 'The page cursor is not one this service returned', {
-    errors: [{ pointer: '/cursor', detail: 'pass the nextCursor of the previous page unchanged' }],
-  });
 }

@@ -4,6 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { Store } from '../types.js';
+import { decodeCursor } from '../search-cursor.js';
+import { orderSearchKeys } from '../search-keys.js';
 import type { StoredPriceRule } from '../price-types.js';
 import type { PriceRuleRow } from './ops/prices.js';
 import type { OperationName, operations } from './ops/index.js';
@@ -114,8 +116,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       await exited;
     },
     // A JSON string crosses to the writer thread far more cheaply than the object graph.
-    acceptOrder: (input) => call('acceptOrder', { ...input, canonical: JSON.stringify(input.canonical) }),
-    acceptOrderVersion: (input) => call('acceptOrderVersion', { ...input, canonical: JSON.stringify(input.canonical) }),
+    // Search keys are read off the canonical object here, so the writer never parses it back.
+    acceptOrder: (input) => call('acceptOrder', { ...input, canonical: JSON.stringify(input.canonical), searchKeys: orderSearchKeys(input.canonical, input.customerAccount) }),
+    acceptOrderVersion: (input) => call('acceptOrderVersion', { ...input, canonical: JSON.stringify(input.canonical), searchKeys: orderSearchKeys(input.canonical, input.customerAccount) }),
     recordInbound: (input) => call('recordInbound', input),
     getCursor: (name) => call('getCursor', name),
     setCursor: (name, value, now) => call('setCursor', name, value, now),
@@ -128,7 +131,11 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     appendEvent: (e) => call('appendEvent', e),
     getMessage: (id) => call('getMessage', id),
     listEvents: (id) => call('listEvents', id),
-    searchMessages: (q) => call('searchMessages', q),
+    // A bad cursor is refused here, as a CrossdockError: errors from the writer thread arrive as plain Errors.
+    searchMessages: async (q) => {
+      if (q.cursor !== undefined) decodeCursor(q.cursor);
+      return call('searchMessages', q);
+    },
     enqueue: (job) => call('enqueue', job),
     claimJobs: (c) => call('claimJobs', c),
     completeJob: (id, token) => call('completeJob', id, token, Date.now()),
@@ -139,7 +146,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     getJob: (id) => call('getJob', id),
     queueStats: (now) => call('queueStats', now),
     listDeadLetters: (q) => call('listDeadLetters', q),
-    replayDeadLetter: (id, now) => call('replayDeadLetter', id, now),
+    replayDeadLetter: (id, now, actor) => call('replayDeadLetter', id, now, actor),
     listOutbox: (after, limit) => call('listOutbox', after, limit),
     reserveRateSlot: (r) => call('reserveRateSlot', r),
     deferRate: (target, until) => call('deferRate', target, until),
@@ -161,6 +168,37 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     priceRulesVersion: () => call('priceRulesVersion'),
     appendAudit: (entry) => call('appendAudit', entry),
     listAudit: (q) => call('listAudit', q),
+    createUser: (user) => call('createUser', user),
+    getUser: (username) => call('getUser', username),
+    listUsers: () => call('listUsers'),
+    countUsers: () => call('countUsers'),
+    updateUser: (username, changes, now) => call('updateUser', username, changes, now),
+    deleteUser: (username) => call('deleteUser', username),
+    createSession: (session) => call('createSession', session),
+    getSession: (idHash, now) => call('getSession', idHash, now),
+    touchSession: (idHash, lastSeenAt, expiresAt) => call('touchSession', idHash, lastSeenAt, expiresAt),
+    deleteSession: (idHash) => call('deleteSession', idHash),
+    deleteSessionsOf: (username, exceptIdHash) => call('deleteSessionsOf', username, exceptIdHash),
+    deleteExpiredSessions: (now) => call('deleteExpiredSessions', now),
+    createApiClient: (client) => call('createApiClient', client),
+    getApiClient: (id) => call('getApiClient', id),
+    listApiClients: () => call('listApiClients'),
+    updateApiClient: (id, changes, now) => call('updateApiClient', id, changes, now),
+    addApiKey: (input) => call('addApiKey', input),
+    listApiKeys: (clientId) => call('listApiKeys', clientId),
+    revokeApiKey: (clientId, keyId, now) => call('revokeApiKey', clientId, keyId, now),
+    findApiKey: (keyHash) => call('findApiKey', keyHash),
+    touchApiKey: (keyId, at) => call('touchApiKey', keyId, at),
+    deadLetterCounts: () => call('deadLetterCounts'),
+    findDeadLetters: (q) => call('findDeadLetters', q),
+    discardDeadLetter: (r) => call('discardDeadLetter', r),
+    remapOrder: (m) => call('remapOrder', m),
+    listCrossReferences: (q) => call('listCrossReferences', q),
+    putCrossReference: (ref) => call('putCrossReference', ref),
+    deleteCrossReference: (channel, kind, key) => call('deleteCrossReference', channel, kind, key),
+    listTargetPauses: () => call('listTargetPauses'),
+    pauseTarget: (p) => call('pauseTarget', p),
+    resumeTarget: (target, now) => call('resumeTarget', target, now),
   };
   return store;
 }

@@ -7,7 +7,8 @@ import { isNewerVersion, ORDER_REVISE_QUEUE } from '../../order-versions.js';
 import { sql, toJson } from '../statements.js';
 import { bumpCounter } from './counters.js';
 import { acceptOrder } from './intake.js';
-import { appendEvent } from './journal.js';
+import { appendEvent, writeSearchKeys } from './journal.js';
+import { orderSearchKeys, type SearchKeyed } from '../../search-keys.js';
 import { enqueue } from './queue.js';
 
 interface VersionRow {
@@ -19,7 +20,7 @@ interface VersionRow {
 }
 
 /** See `Store.acceptOrderVersion`. */
-export function acceptOrderVersion(db: Database.Database, input: AcceptOrderVersionInput): AcceptOrderVersionResult {
+export function acceptOrderVersion(db: Database.Database, input: AcceptOrderVersionInput & SearchKeyed): AcceptOrderVersionResult {
   const current = sql(db, `SELECT id, state, correlation_id, message_id, channel_updated_at FROM orders
                            WHERE channel = ? AND channel_order_id = ?`).get(input.channel, input.channelOrderId) as VersionRow | undefined;
   if (!current) {
@@ -41,6 +42,7 @@ export function acceptOrderVersion(db: Database.Database, input: AcceptOrderVers
            VALUES (?, ?, 'inbound', ?, 'order', ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?)`)
     .run(input.messageId, input.correlationId, input.channel, current.id, input.channelOrderId, input.orderNumber ?? null,
       input.poNumber ?? null, input.sourceTimestamp, input.raw, revisedCanonical(input.canonical, current.id), n, n);
+  writeSearchKeys(db, input.messageId, n, input.searchKeys ?? orderSearchKeys(input.canonical, input.customerAccount));
   sql(db, 'UPDATE orders SET message_id = ?, channel_updated_at = ?, updated_at = ? WHERE id = ?')
     .run(input.messageId, input.channelUpdatedAt, n, current.id);
   appendEvent(db, { messageId: input.messageId, at: n, step: 'revised', outcome: 'info', detail: { previousMessageId: current.message_id, channelUpdatedAt: input.channelUpdatedAt } });
@@ -48,6 +50,7 @@ export function acceptOrderVersion(db: Database.Database, input: AcceptOrderVers
   enqueue(db, {
     id: input.jobId, queue: ORDER_REVISE_QUEUE, payload: { orderId: current.id, messageId: input.messageId },
     correlationId: input.correlationId, runAt: n, maxAttempts: input.maxAttempts, now: n,
+    ...(input.traceParent ? { traceParent: input.traceParent } : {}),
   });
   bumpCounter(db, `orders_revised:${input.channel}`);
   return { outcome: 'revised', response };

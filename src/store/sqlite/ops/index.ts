@@ -16,6 +16,11 @@ import {
 } from './inventory.js';
 import { deletePriceRules, loadPriceRules, priceRulesVersion, replacePriceRulesOf, upsertPriceRules } from './prices.js';
 import { appendAudit, listAudit } from './audit.js';
+import * as access from './access.js';
+import {
+  deadLetterCounts, deleteCrossReference, discardDeadLetter, findDeadLetters, listCrossReferences, listTargetPauses, pauseTarget,
+  putCrossReference, remapOrder, resumeTarget,
+} from './operations.js';
 import { sql } from '../statements.js';
 import type { OutboxEvent } from '../../types.js';
 
@@ -76,6 +81,17 @@ export const operations = {
   priceRulesVersion,
   appendAudit,
   listAudit,
+  deadLetterCounts,
+  findDeadLetters,
+  discardDeadLetter,
+  remapOrder,
+  listCrossReferences,
+  putCrossReference,
+  deleteCrossReference,
+  listTargetPauses,
+  pauseTarget,
+  resumeTarget,
+  ...access,
 } satisfies Record<string, (db: Database.Database, ...args: never[]) => unknown>;
 
 export type OperationName = keyof typeof operations;

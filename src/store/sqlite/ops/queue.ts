@@ -8,10 +8,10 @@ import { appendEvent } from './journal.js';
 
 export function enqueue(db: Database.Database, job: NewJob): string {
   const subject = (job.payload as { orderId?: unknown } | null)?.orderId;
-  sql(db, `INSERT INTO jobs (id, queue, payload, correlation_id, status, attempts, max_attempts, run_at, subject_id, created_at, updated_at)
-           VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)`)
+  sql(db, `INSERT INTO jobs (id, queue, payload, correlation_id, status, attempts, max_attempts, run_at, subject_id, created_at, updated_at, trace_parent)
+           VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)`)
     .run(job.id, job.queue, JSON.stringify(job.payload), job.correlationId, job.maxAttempts, job.runAt,
-      typeof subject === 'string' ? subject : null, job.now, job.now);
+      typeof subject === 'string' ? subject : null, job.now, job.now, job.traceParent ?? null);
   return job.id;
 }
 
@@ -92,19 +92,27 @@ export function listDeadLetters(db: Database.Database, q: DeadLetterQuery): Dead
   }));
 }
 
-/** A replayed job starts over with fresh attempts; its order goes back to `received`. */
-export function replayDeadLetter(db: Database.Database, jobId: string, now: number): Job | undefined {
+/**
+ * A replayed job starts over with fresh attempts. A held or failed order whose processing job
+ * it is goes back to `received`, so the flow runs again from its checks; an order in any other
+ * state (posted, cancelled …) is left alone — another job of the order, such as a revision,
+ * carries the order's id without owning its state.
+ */
+export function replayDeadLetter(db: Database.Database, jobId: string, now: number, actor?: string): Job | undefined {
   const row = sql(db, `UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, lease_owner = NULL, lease_token = NULL,
       lease_expires_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead' RETURNING *`).get(now, now, jobId) as JobRow | undefined;
   if (!row) return undefined;
   const job = toJob(row);
   const orderId = (job.payload as { orderId?: unknown }).orderId;
-  if (typeof orderId === 'string') {
-    const order = sql(db, `UPDATE orders SET state = 'received', reason = NULL, updated_at = ? WHERE id = ? RETURNING message_id`)
-      .get(now, orderId) as { message_id: string } | undefined;
+  if (typeof orderId === 'string' && job.queue === 'order.process') {
+    const order = sql(db, `UPDATE orders SET state = 'received', reason = NULL, updated_at = ? WHERE id = ? AND state IN ('held', 'failed')
+        RETURNING message_id`).get(now, orderId) as { message_id: string } | undefined;
     if (order) {
       sql(db, `UPDATE messages SET status = 'accepted', updated_at = ? WHERE id = ?`).run(now, order.message_id);
-      appendEvent(db, { messageId: order.message_id, at: now, step: 'replayed', outcome: 'info', detail: { jobId, previousError: job.lastError } });
+      appendEvent(db, {
+        messageId: order.message_id, at: now, step: 'replayed', outcome: 'info',
+        detail: { jobId, previousError: job.lastError, ...(actor ? { by: actor } : {}) },
+      });
     }
   }
   return job;

@@ -23,6 +23,7 @@ export interface JobRow {
   id: string; queue: string; payload: string; correlation_id: string; status: string; attempts: number;
   max_attempts: number; run_at: number; lease_owner: string | null; lease_token: string | null;
   lease_expires_at: number | null; last_error: string | null; created_at: number; updated_at: number;
+  trace_parent?: string | null;
 }
 export function toJob(r: JobRow): Job {
   return {
@@ -30,6 +31,7 @@ export function toJob(r: JobRow): Job {
     status: r.status as JobStatus, attempts: r.attempts, maxAttempts: r.max_attempts, runAt: r.run_at,
     leaseOwner: r.lease_owner, leaseToken: r.lease_token, leaseExpiresAt: r.lease_expires_at,
     lastError: fromJson<ErrorRecord>(r.last_error), createdAt: r.created_at, updatedAt: r.updated_at,
+    ...(r.trace_parent ? { traceParent: r.trace_parent } : {}),
   };
 }
 
