@@ -15,7 +15,13 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     base: { service: 'crossdock' },
     formatters: { log: (object) => redactSecrets(object) },
     // An error's context may quote what a target answered: it is redacted like any object.
-    serializers: { err: (error: Error) => redactSecrets({ ...pino.stdSerializers.err(error) }) },
+    // Some call sites log a message string as `err`: it stays a string (spread, it would become
+    // an object of characters).
+    serializers: {
+      err: (error: unknown) => typeof error === 'object' && error !== null
+        ? redactSecrets({ ...pino.stdSerializers.err(error as Error) })
+        : typeof error === 'string' ? scrubCardNumbers(error) : error,
+    },
     hooks: {
       logMethod(args, method) {
         // The message itself (and printf-style arguments) may quote a payload.

@@ -65,4 +65,10 @@ describe('logs', () => {
     expect(lines[0]).toContain('000000001');
     expect(lines[0]).toContain('PO 1234567890123');
   });
+  it('keeps an error logged as a message string a string, card numbers masked', () => {
+    const { logger, lines } = capture();
+    logger.warn({ err: 'erp answered 503 for card 4111 1111 1111 1111' }, 'poll failed');
+    const line = JSON.parse(lines[0]!) as { err: unknown };
+    expect(line.err).toBe('erp answered 503 for card [card ****1111]');
+  });
 });
