@@ -29,7 +29,10 @@ export function shipmentState(order: Order, shipments: readonly ShipmentSubmissi
 }
 
 /** Moves the order to shipped or partially shipped from every shipment journaled for it; returns those shipments. */
-export async function recordShipmentOnOrder(store: Store, record: OrderRecord, order: Order, now: number): Promise<ShipmentSubmission[]> {
+export async function recordShipmentOnOrder(store: Store, given: OrderRecord, order: Order, now: number, races = 0): Promise<ShipmentSubmission[]> {
+  // Read the order again: publishing to the channel takes time, and an invoice polled from the
+  // ERP in the meantime may have moved it on past shipping.
+  const record = (await store.getOrder(given.id)) ?? given;
   const shippable = (SHIPPABLE as readonly string[]).includes(record.state);
   // An invoice may be taken before the shipment it bills (both polled from the ERP at once): the
   // order stays invoiced, and its timeline still gets the shipment.
@@ -47,10 +50,12 @@ export async function recordShipmentOnOrder(store: Store, record: OrderRecord, o
     return shipments;
   }
   if (to === record.state) return shipments;
-  await store.transitionOrder({
+  const moved = await store.transitionOrder({
     orderId: record.id, from: [...SHIPPABLE], to, now, step: to,
     detail: { shipments: shipments.map((s) => s.shipmentId) },
     event: { topic: `order.${to}`, payload: { orderId: record.id, channel: record.channel, shipments: shipments.map((s) => s.shipmentId) } },
   });
+  // Lost the race to an invoice taken between the read and the move: note the shipment as above.
+  if (!moved && races < 3) return recordShipmentOnOrder(store, record, order, now, races + 1);
   return shipments;
 }
