@@ -24,6 +24,8 @@ declare module 'fastify' {
 export interface HttpServerOptions {
   logger: Logger | false;
   bodyLimitBytes: number;
+  /** Fastify's `trustProxy`: which proxies' `X-Forwarded-For` sets `request.ip`. */
+  trustProxy?: boolean | string;
   /** Access control (src/auth/access-control.ts), installed before any route so that every route is checked and recorded. */
   access?: { install(app: FastifyInstance): void };
   /** Every request gets a SERVER span, and its handler runs in its trace context. */
@@ -41,6 +43,7 @@ export async function createHttpServer(options: HttpServerOptions) {
   const app = Fastify({
     loggerInstance: (options.logger || pino({ level: 'silent' })) as FastifyBaseLogger,
     bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy ?? false,
     // Requests are journaled; one log line per request would only cost throughput.
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request: routes log with the correlation id explicitly, and a child

@@ -134,9 +134,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   registerDeadLetterGauge(metrics.registry, store);
   const series = new SeriesSampler({ registry: metrics.registry, clock, onError: (err) => log.warn({ err }, 'dashboard sample failed') });
-  const access = new AccessControl({ store, clock, settings: config.access, listenHost: config.server.host, logger: log });
+  const access = new AccessControl({ store, clock, settings: config.access, listenHost: config.server.host, behindProxy: config.server.trustProxy !== false, logger: log });
   const sessions = new ConsoleSessions({ store, clock, settings: config.access, logger: log, ...(options.passwordHashing ? { scrypt: options.passwordHashing } : {}) });
-  const http = await createHttpServer({ logger, bodyLimitBytes: config.server.bodyLimitBytes, access, tracing });
+  const http = await createHttpServer({ logger, bodyLimitBytes: config.server.bodyLimitBytes, trustProxy: config.server.trustProxy, access, tracing });
 
   let worker: Worker | undefined;
   let erp: AttachedErp | undefined;

@@ -8,7 +8,7 @@ import type { Store } from '../store/types.js';
 import { isKeyActive, validScopes } from './api-clients.js';
 import type { AccessSettings } from './config-schema.js';
 import { sessionCookie, sessionSetCookie } from './cookies.js';
-import { isLocalRequest, isLoopbackAddress, isLoopbackHost } from './loopback.js';
+import { isForwarded, isLocalRequest, isLoopbackAddress, isLoopbackHost } from './loopback.js';
 import type { Principal } from './principal.js';
 import { ClientRateLimiter } from './rate-limit.js';
 import { grants, ROLE_SCOPES, type RouteScope, type Scope } from './scopes.js';
@@ -20,6 +20,8 @@ export interface AccessControlDeps {
   settings: AccessSettings;
   /** The address the server listens on (`config.server.host`). */
   listenHost: string;
+  /** A reverse proxy stands in front (`server.trustProxy`): no caller is local, cookies are `Secure`. */
+  behindProxy?: boolean;
   logger: Logger;
 }
 
@@ -66,7 +68,7 @@ export class AccessControl {
 
   constructor(deps: AccessControlDeps) {
     this.#deps = deps;
-    const loopback = isLoopbackHost(deps.listenHost);
+    const loopback = isLoopbackHost(deps.listenHost) && deps.behindProxy !== true;
     this.local = deps.settings.mode === 'auto' && loopback;
     this.secureCookies = deps.settings.secureCookies ?? !loopback;
   }
@@ -117,7 +119,7 @@ export class AccessControl {
       if (request.is404) return undefined;
       throw new CrossdockError('internal.defect', `route ${request.method} ${request.routeOptions.url ?? request.url} declares no scope, so it is refused`);
     }
-    if (scope === 'sandbox' && isLoopbackAddress(request.socket.remoteAddress)) return undefined;
+    if (scope === 'sandbox' && isLoopbackAddress(request.socket.remoteAddress) && !isForwarded(request.headers)) return undefined;
     const needed: Scope | 'authenticated' = scope === 'sandbox' ? 'admin' : scope;
 
     const headers = request.headers;
@@ -142,7 +144,7 @@ export class AccessControl {
 
   /** Whether a request without credentials may act as the local administrator. */
   isLocal(request: FastifyRequest): boolean {
-    return this.local && this.#isLocalRequest(request.headers.host, request.headers.origin);
+    return this.local && !isForwarded(request.headers) && this.#isLocalRequest(request.headers.host, request.headers.origin);
   }
 
   /** `isLocalRequest`, remembered for the few `Host` values a local server sees (intake is benchmarked). */
@@ -159,6 +161,10 @@ export class AccessControl {
   /** The local administrator holds `admin`, so any scope: only where the request comes from is checked. */
   #actLocally(request: FastifyRequest, reply: FastifyReply): void {
     if (!this.local) throw this.#unauthenticated(reply, `${request.method} ${request.routeOptions.url ?? request.url} needs an API key or a console session`);
+    if (isForwarded(request.headers)) {
+      throw new CrossdockError('auth.origin-refused',
+        'a request forwarded by a proxy is not local and needs an API key or a console session (behind a reverse proxy, set `server.trustProxy`)');
+    }
     if (!this.#isLocalRequest(request.headers.host, request.headers.origin)) {
       throw new CrossdockError('auth.origin-refused',
         `a request without credentials is accepted only from crossdock's own origin on a loopback host (Host ${JSON.stringify(request.headers.host ?? '')}, Origin ${JSON.stringify(request.headers.origin ?? '')})`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostName, isLocalRequest, isLoopbackAddress, isLoopbackHost } from './loopback.js';
+import { hostName, isForwarded, isLocalRequest, isLoopbackAddress, isLoopbackHost } from './loopback.js';
 
 describe('loopback', () => {
   it('knows the names and addresses of this machine', () => {
@@ -8,6 +8,11 @@ describe('loopback', () => {
     expect(isLoopbackAddress('::ffff:127.0.0.1')).toBe(true);
     expect(isLoopbackAddress('10.0.0.1')).toBe(false);
     expect(isLoopbackAddress(undefined)).toBe(false);
+  });
+
+  it('tells a request a proxy forwarded by the headers proxies add', () => {
+    for (const name of ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via']) expect(isForwarded({ [name]: 'x' }), name).toBe(true);
+    expect(isForwarded({ host: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' })).toBe(false);
   });
 
   it('reads the host name without its port', () => {

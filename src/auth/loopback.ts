@@ -23,6 +23,18 @@ export function hostName(hostHeader: string): string {
   return colon === -1 ? hostHeader : hostHeader.slice(0, colon);
 }
 
+/** Headers a reverse proxy adds to what it forwards (RFC 7239 and the de-facto ones). */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip', 'via'] as const;
+
+/**
+ * Whether a proxy forwarded the request: then its loopback socket address says only that the
+ * proxy runs on this machine, not that the caller does.
+ */
+export function isForwarded(headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  for (const name of FORWARDING_HEADERS) if (headers[name] !== undefined) return true;
+  return false;
+}
+
 /**
  * Whether a request without credentials may act as the local administrator: its `Host` names
  * this machine (a DNS-rebinding page reaches 127.0.0.1 under its own host name) and, when a

@@ -14,7 +14,8 @@ import { resolveObjectives, resolveTelemetry, type Objective, type TelemetrySett
 /** Configuration with every default applied: what the composition root reads. */
 export interface Config {
   dataDir: string;
-  server: { host: string; port: number; bodyLimitBytes: number };
+  /** `trustProxy` as Fastify takes it; anything but `false` means a reverse proxy stands in front. */
+  server: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean | string };
   database: { url: string | undefined; poolSize: number };
   erp: ErpSettings;
   protection: Record<string, ProtectionSettings>;
@@ -129,6 +130,7 @@ export function resolveConfig(file: ConfigFile, overrides: Overrides = {}, env: 
       host: fromEnv('CROSSDOCK_HOST') ?? file.server?.host ?? '127.0.0.1',
       port: overrides.port ?? envPort ?? file.server?.port ?? 8080,
       bodyLimitBytes: file.server?.bodyLimitBytes ?? 1_048_576,
+      trustProxy: file.server?.trustProxy ?? false,
     },
     database: { url: overrides.databaseUrl ?? fromEnv('CROSSDOCK_DATABASE_URL') ?? file.database?.url, poolSize: file.database?.poolSize ?? 10 },
     erp: resolveErp(file.erp, overrides.erpUrl, env),

@@ -7,6 +7,7 @@ interface SchemaNode {
   patternProperties?: Record<string, SchemaNode>;
   additionalProperties?: SchemaNode | boolean;
   enum?: string[];
+  anyOf?: SchemaNode[];
 }
 
 function rows(node: SchemaNode, path: string): string[] {
@@ -20,10 +21,17 @@ function rows(node: SchemaNode, path: string): string[] {
       out.push(...rows(inner, child.properties ? here : `${here}.<name>`));
       continue;
     }
-    const type = child.enum ? child.enum.map((v) => `\`${v}\``).join(' \\| ') : child.type ?? 'object';
+    const type = child.enum ? child.enum.map((v) => `\`${v}\``).join(' \\| ') : typeName(child);
     out.push(`| \`${here}\` | ${type} | ${child.description ?? ''} |`);
   }
   return out;
+}
+
+/** A node's JSON type; a union of plain types (`boolean | string`) is listed as such. */
+function typeName(node: SchemaNode): string {
+  const members = node.anyOf?.map((m) => m.type);
+  if (members?.length && members.every((t) => t !== undefined && t !== 'object')) return members.join(' \\| ');
+  return node.type ?? 'object';
 }
 
 /** `docs/config.md`, generated from the configuration schema (a test keeps them equal). */

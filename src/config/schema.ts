@@ -104,6 +104,9 @@ export const ConfigSchema = Type.Object(
       host: Type.Optional(Type.String({ description: '@default 127.0.0.1' })),
       port: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535, description: '@default 8080' })),
       bodyLimitBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Largest accepted request body. @default 1048576' })),
+      trustProxy: Type.Optional(Type.Union([Type.Boolean(), Type.String({ minLength: 1 })], {
+        description: "Behind a reverse proxy: whose `X-Forwarded-For` gives the client's address (login throttling, audit): `true` (any) or comma-separated addresses or CIDRs of the proxies (`127.0.0.1`, `10.0.0.0/8`). A server behind a proxy has no local mode (`access.mode: auto` acts as `required`) and marks its session cookie `Secure`. @default false",
+      })),
     }, { additionalProperties: false })),
     database: Type.Optional(Type.Object({
       url: Type.Optional(Type.String({ description: 'postgres://… selects PostgreSQL; absent means SQLite in dataDir. Env: CROSSDOCK_DATABASE_URL' })),

@@ -189,11 +189,49 @@ describe('local mode (auto, listening on loopback)', () => {
     expect((await get('/v1/session', { host: 'rebind.evil.example:8080' })).statusCode).toBe(401);
   });
 
+  it('refuses a request a proxy on this machine forwarded, and keeps the sandbox ERP to callers on this machine', async () => {
+    // A reverse proxy beside crossdock connects from 127.0.0.1 and often keeps Host as 127.0.0.1:8080.
+    for (const forwarded of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { via: '1.1 proxy' }, { 'x-real-ip': '203.0.113.9' }]) {
+      const res = await get('/v1/dead-letters', { host: '127.0.0.1:8080', ...forwarded });
+      expect(res.statusCode, JSON.stringify(forwarded)).toBe(403);
+      expect(res.json().code).toBe('auth.origin-refused');
+    }
+    expect((await get('/sandbox/erp/orders', { host: '127.0.0.1:8080' })).statusCode).toBe(200);
+    expect((await get('/sandbox/erp/orders', { host: '127.0.0.1:8080', 'x-forwarded-for': '203.0.113.9' })).statusCode).toBe(403);
+  });
+
   it('still checks credentials that are given: a bad key is 401 on loopback too', async () => {
     expect((await get('/v1/dead-letters', { host: '127.0.0.1:8080', authorization: 'Bearer cdk_wrong' })).statusCode).toBe(401);
     await createApiClient(t.app.store, { id: 'reader', scopes: ['orders:read'] }, 'test', t.clock.now());
     const key = (await issueApiKey(t.app.store, 'reader', {}, 'test', t.clock.now())).key;
     expect((await get('/v1/dead-letters', { host: '127.0.0.1:8080', authorization: `Bearer ${key}` })).statusCode).toBe(403);
+  });
+});
+
+describe('behind a reverse proxy (server.trustProxy)', () => {
+  it('has no local mode, marks the cookie Secure, and throttles and audits the address the proxy names', async () => {
+    const t = await makeAccessApp({ server: { host: '127.0.0.1', trustProxy: '127.0.0.1' } });
+    try {
+      expect((await t.app.http.inject({ method: 'GET', url: '/v1/dead-letters', headers: { host: '127.0.0.1:8080' } })).statusCode).toBe(401);
+      await createUser(t.app.store, { username: 'pat', role: 'operator', password: PASSWORD }, 'test', t.clock.now(), { scrypt: TEST_SCRYPT });
+      const signIn = (password: string, client: string) => t.app.http.inject({
+        method: 'POST', url: '/v1/session', headers: { 'content-type': 'application/json', 'x-forwarded-for': client },
+        payload: JSON.stringify({ username: 'pat', password }),
+      });
+      const ok = await signIn(PASSWORD, '198.51.100.7');
+      expect(ok.statusCode).toBe(200);
+      expect(String(ok.headers['set-cookie'])).toMatch(/; Secure$/);
+      const login = (await t.app.store.listAudit({ limit: 5, action: 'session.login' }))[0];
+      expect(login?.detail).toMatchObject({ address: '198.51.100.7' });
+      // Failures from one client lock that client out, not every caller behind the proxy.
+      let last = 0;
+      for (let i = 0; i < 12 && last !== 429; i++) last = (await signIn('wrong password!!', '198.51.100.66')).statusCode;
+      expect(last).toBe(429);
+      expect((await signIn(PASSWORD, '198.51.100.66')).statusCode).toBe(429);
+      expect((await signIn(PASSWORD, '198.51.100.7')).statusCode).toBe(200);
+    } finally {
+      await t.dispose();
+    }
   });
 });
 
