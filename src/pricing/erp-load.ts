@@ -21,9 +21,12 @@ export interface PriceListLoadDeps {
   logger?: Logger;
 }
 
-/** The periodic job of the ERP's full price-list load (`prices.erpLoadMinutes`). */
+/**
+ * The periodic job of the ERP's full price-list load (`prices.erpLoadMinutes`); it calls the
+ * ERP, so while the ERP connector is paused no load is queued.
+ */
 export function priceListLoadJob(erpName: string, intervalMs: number): PeriodicJob {
-  return { name: `prices:erp-load:${erpName}`, queue: PRICE_LIST_QUEUE, payload: { erp: erpName }, intervalMs };
+  return { name: `prices:erp-load:${erpName}`, queue: PRICE_LIST_QUEUE, payload: { erp: erpName }, intervalMs, target: 'erp' };
 }
 
 /**

@@ -191,7 +191,8 @@ describe('local mode (auto, listening on loopback)', () => {
 
   it('refuses a request a proxy on this machine forwarded, and keeps the sandbox ERP to callers on this machine', async () => {
     // A reverse proxy beside crossdock connects from 127.0.0.1 and often keeps Host as 127.0.0.1:8080.
-    for (const forwarded of [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { via: '1.1 proxy' }, { 'x-real-ip': '203.0.113.9' }]) {
+    const proxied: Record<string, string>[] = [{ 'x-forwarded-for': '203.0.113.9' }, { forwarded: 'for=203.0.113.9' }, { via: '1.1 proxy' }, { 'x-real-ip': '203.0.113.9' }];
+    for (const forwarded of proxied) {
       const res = await get('/v1/dead-letters', { host: '127.0.0.1:8080', ...forwarded });
       expect(res.statusCode, JSON.stringify(forwarded)).toBe(403);
       expect(res.json().code).toBe('auth.origin-refused');

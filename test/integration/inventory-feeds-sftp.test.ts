@@ -194,7 +194,7 @@ describe('inventory feed pick-up from a folder, when the intake fails', () => {
     expect((await store.listEvents(refused!.id))[0]?.error?.code).toBe('sku.unknown');
   });
 
-  it('schedules one poll per feed with a transport, at its interval', () => {
-    expect(inventoryFeedPeriodicJobs(feeds.values())).toEqual([{ name: 'inventory-feed-poll:fc-net', queue: INVENTORY_FEED_POLL_QUEUE, payload: { feed: 'fc-net' }, intervalMs: 60_000 }]);
+  it('schedules one poll per feed with a transport, at its interval, none while the feed is paused', () => {
+    expect(inventoryFeedPeriodicJobs(feeds.values())).toEqual([{ name: 'inventory-feed-poll:fc-net', queue: INVENTORY_FEED_POLL_QUEUE, payload: { feed: 'fc-net' }, intervalMs: 60_000, target: 'feed:fc-net' }]);
   });
 });

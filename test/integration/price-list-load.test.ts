@@ -96,7 +96,7 @@ describe('full load of the ERP price list', () => {
     expect(book.size).toBe(40);
   });
 
-  it('defines one periodic job per ERP on the price-list queue', () => {
-    expect(priceListLoadJob('sandbox-erp', 3_600_000)).toEqual({ name: 'prices:erp-load:sandbox-erp', queue: 'prices.load', payload: { erp: 'sandbox-erp' }, intervalMs: 3_600_000 });
+  it('defines one periodic job per ERP on the price-list queue, held while the ERP connector is paused', () => {
+    expect(priceListLoadJob('sandbox-erp', 3_600_000)).toEqual({ name: 'prices:erp-load:sandbox-erp', queue: 'prices.load', payload: { erp: 'sandbox-erp' }, intervalMs: 3_600_000, target: 'erp' });
   });
 });

@@ -20,6 +20,8 @@ export interface InventoryFeedPollDeps extends FeedReceiveDeps {
 export function inventoryFeedPeriodicJobs(feeds: Iterable<InventoryFeed>): PeriodicJob[] {
   return [...feeds].filter((f) => f.pickUp).map((f) => ({
     name: `inventory-feed-poll:${f.id}`, queue: INVENTORY_FEED_POLL_QUEUE, payload: { feed: f.id }, intervalMs: f.pollIntervalSeconds * 1000,
+    // While an operator pauses the feed, no poll is queued to wait for the resume.
+    target: `feed:${f.id}`,
   }));
 }
 
