@@ -37,7 +37,8 @@ function sloTiles(slo) {
       h('div', { class: 'tile-foot' },
         o.met === null ? badge('muted', 'no traffic') : badge(o.met ? 'met' : 'missed', o.met ? 'met' : 'missed'),
         ` target ${percent(o.target)}`, o.withinSeconds ? ` within ${o.withinSeconds} s` : '',
-        ` · ${o.good}/${o.total} in ${o.windowMinutes} min`))));
+        ` · ${o.good}/${o.total} in ${o.windowMinutes} min`,
+        o.overdue > 0 ? h('span', { class: 'overdue' }, ` · ${o.overdue} overdue`) : ''))));
 }
 
 /** Circuits from the connectors' health, or from the dashboard's latest sample. */

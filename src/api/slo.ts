@@ -11,7 +11,8 @@ const ObjectiveStatusSchema = Type.Object({
   windowMinutes: Type.Number({ description: 'Trailing window the counts cover' }),
   good: Type.Integer(),
   total: Type.Integer(),
-  attainment: Type.Union([Type.Number(), Type.Null()], { description: 'good / total; null while the window holds no event' }),
+  overdue: Type.Integer({ description: 'Orders received in the window, not posted yet and already past withinSeconds (across every process); counted as bad' }),
+  attainment: Type.Union([Type.Number(), Type.Null()], { description: 'good / (total + overdue); null while the window holds no event' }),
   met: Type.Union([Type.Boolean(), Type.Null()], { description: 'attainment ≥ target; null while the window holds no event' }),
 });
 
@@ -21,9 +22,9 @@ export async function sloRoutes(app: HttpServer, deps: { slo: SloRecorder }): Pr
     config: { scope: 'metrics:read' },
     schema: {
       summary: 'Service level objectives and their attainment over their trailing windows',
-      description: 'Counted in memory by this process (one-minute buckets); the counters behind it are exported as crossdock_slo_events_total for attainment over any window across processes.',
+      description: 'Completed events are counted in memory by this process (one-minute buckets; the counters behind them are exported as crossdock_slo_events_total for attainment over any window across processes); orders still unposted past their time are counted from the store, across processes.',
       tags: ['operations'],
       response: { 200: Type.Object({ objectives: Type.Array(ObjectiveStatusSchema) }) },
     },
-  }, async () => ({ objectives: deps.slo.snapshot() }));
+  }, async () => ({ objectives: await deps.slo.status() }));
 }

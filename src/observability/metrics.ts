@@ -4,7 +4,7 @@ import type { Store } from '../store/types.js';
 import type { PolicyObserver } from '../protect/observer.js';
 import type { PolicySnapshot } from '../protect/types.js';
 import type { Objective, ObjectiveKind } from './config-schema.js';
-import { SloRecorder } from './slo.js';
+import { overdueOrders, SloRecorder } from './slo.js';
 
 const CIRCUIT_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
@@ -103,7 +103,7 @@ export class Metrics {
 
   constructor(store: Store, policies: () => PolicySnapshot[], options: MetricsOptions = {}) {
     // Assigned before the histograms that feed it receive any observation (they only hold a closure).
-    this.slo = new SloRecorder(options.objectives ?? [], this.registry, options.now ?? Date.now);
+    this.slo = new SloRecorder(options.objectives ?? [], this.registry, options.now ?? Date.now, overdueOrders(store));
     collectDefaultMetrics({ register: this.registry, prefix: 'crossdock_process_' });
     const stats = async () => store.queueStats(Date.now());
     const registry = this.registry;

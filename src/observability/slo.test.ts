@@ -46,6 +46,33 @@ describe('SloRecorder', () => {
     expect(status(slo, 'posted-5m')).toMatchObject({ total: 0, attainment: null });
   });
 
+  it('counts overdue events as bad for the objectives their counter knows, over the window before their time', async () => {
+    const now = Date.UTC(2026, 10, 22, 10, 0, 0);
+    const asked: [string, number, number][] = [];
+    const objectives = resolveObjectives([
+      { name: 'posted-5m', kind: 'order-posted', withinSeconds: 300, target: 0.5, windowMinutes: 10 },
+      { name: 'inventory-60s', kind: 'inventory-published', withinSeconds: 60, target: 0.99 },
+    ], []);
+    const slo = new SloRecorder(objectives, new Registry(), () => now, async (o, from, before) => {
+      asked.push([o.name, from, before]);
+      return o.kind === 'order-posted' ? 3 : 0;
+    });
+    slo.record('order-posted', 'shop', 1);
+    const [posted, inventory] = await slo.status();
+    expect(posted).toMatchObject({ good: 1, total: 1, overdue: 3, attainment: 0.25, met: false });
+    expect(inventory).toMatchObject({ total: 0, overdue: 0, attainment: null, met: null });
+    expect(asked[0]).toEqual(['posted-5m', now - 10 * 60_000, now - 300_000]);
+    // The in-process counts alone stay as they were.
+    expect(slo.snapshot()[0]).toMatchObject({ good: 1, total: 1, overdue: 0, attainment: 1 });
+  });
+
+  it('shows this process\'s counts when the overdue ones cannot be read', async () => {
+    const objectives = resolveObjectives([{ name: 'posted-5m', kind: 'order-posted', withinSeconds: 300, target: 0.5 }], []);
+    const slo = new SloRecorder(objectives, new Registry(), () => 0, () => Promise.reject(new Error('store closed')));
+    slo.record('order-posted', 'shop', 1);
+    expect((await slo.status())[0]).toMatchObject({ good: 1, total: 1, overdue: 0, attainment: 1, met: true });
+  });
+
   it('exports good and bad counters that keep counting after the window moves on', async () => {
     const { slo, registry, advance } = recorder();
     slo.record('order-posted', 'shop', 1);

@@ -1,4 +1,6 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { OrderState } from '../canonical/states.js';
+import type { OperationsStore } from '../store/operations-types.js';
 import type { Objective, ObjectiveKind } from './config-schema.js';
 
 /** Attainment is counted in buckets of this width; the window slides one bucket at a time. */
@@ -17,10 +19,31 @@ export interface ObjectiveStatus {
   /** Events within `withinSeconds`, over the trailing window. */
   good: number;
   total: number;
-  /** good / total; null while the window holds no event. */
+  /**
+   * Events still outstanding past `withinSeconds` (orders received in the window and not yet
+   * posted, across every process): already bad, before they complete. 0 for kinds not counted.
+   */
+  overdue: number;
+  /** good / (total + overdue); null while the window holds no event. */
   attainment: number | null;
   /** attainment ≥ target; null while the window holds no event. */
   met: boolean | null;
+}
+
+/**
+ * Counts an objective's events that are still outstanding and already past its time, received in
+ * [from, before). Without it a backlog (an ERP outage) looks healthy until it drains.
+ */
+export type OverdueCounter = (objective: Objective, from: number, before: number) => Promise<number>;
+
+/** Orders crossdock is still working on; held and failed ones wait for a person and count when posted. */
+const IN_FLIGHT: readonly OrderState[] = ['received', 'validated', 'reserved'];
+
+/** The orders of an `order-posted` objective that are not posted and past its time, from the store. */
+export function overdueOrders(store: Pick<OperationsStore, 'countOrders'>): OverdueCounter {
+  return async (o, from, before) => o.kind !== 'order-posted' ? 0 : store.countOrders({
+    states: IN_FLIGHT, receivedFrom: from, receivedBefore: before, ...(o.channel !== undefined ? { channel: o.channel } : {}),
+  });
 }
 
 interface Bucket {
@@ -35,17 +58,21 @@ interface Bucket {
  * (`crossdock_slo_events_total`) are the Prometheus-native record: attainment over any window is
  * `rate(good) / rate(good + bad)`. The trailing-window attainment this process shows itself
  * (console, `crossdock_slo_attainment_ratio`) is kept in memory, in one-minute buckets per
- * objective: it covers this process's events only and starts empty after a restart.
+ * objective: it covers this process's events only and starts empty after a restart. Orders
+ * still unposted past their time are counted from the store when the status is read, so a
+ * backlog shows while it builds, in every process.
  */
 export class SloRecorder {
   readonly #objectives: readonly Objective[];
   readonly #now: () => number;
   readonly #buckets = new Map<string, Bucket[]>();
   readonly #events: Counter<'objective' | 'outcome'>;
+  readonly #overdue: OverdueCounter | undefined;
 
-  constructor(objectives: readonly Objective[], registry: Registry, now: () => number) {
+  constructor(objectives: readonly Objective[], registry: Registry, now: () => number, overdue?: OverdueCounter) {
     this.#objectives = objectives;
     this.#now = now;
+    this.#overdue = overdue;
     for (const o of objectives) this.#buckets.set(o.name, []);
     this.#events = new Counter({
       name: 'crossdock_slo_events_total', help: 'Events measured against each service level objective, good (within its time) or bad',
@@ -53,13 +80,15 @@ export class SloRecorder {
     });
     const target = new Gauge({ name: 'crossdock_slo_target_ratio', help: 'Share of events each objective requires to be good', labelNames: ['objective'], registers: [registry] });
     for (const o of objectives) target.set({ objective: o.name }, o.target);
-    const snapshot = () => this.snapshot();
+    const status = () => this.status();
     new Gauge({
-      name: 'crossdock_slo_attainment_ratio', help: 'Share of good events over each objective\'s trailing window in this process (absent while the window is empty)',
+      name: 'crossdock_slo_attainment_ratio',
+      help: 'Share of good events over each objective\'s trailing window in this process, orders overdue counted as bad (absent while the window is empty)',
       labelNames: ['objective'], registers: [registry],
-      collect() {
+      async collect() {
+        const now = await status();
         this.reset();
-        for (const s of snapshot()) if (s.attainment !== null) this.set({ objective: s.name }, s.attainment);
+        for (const s of now) if (s.attainment !== null) this.set({ objective: s.name }, s.attainment);
       },
     });
   }
@@ -84,7 +113,20 @@ export class SloRecorder {
     }
   }
 
-  /** Every objective with its attainment over its trailing window, as of now. */
+  /**
+   * Every objective with its attainment over its trailing window, as of now, overdue events
+   * included. Should the store not answer, the counts of this process alone.
+   */
+  async status(): Promise<ObjectiveStatus[]> {
+    const snapshot = this.snapshot();
+    const counter = this.#overdue;
+    if (!counter) return snapshot;
+    const now = this.#now();
+    const overdue = await Promise.all(this.#objectives.map((o) => counter(o, now - o.windowMs, now - o.withinMs).catch(() => 0)));
+    return snapshot.map((s, i) => withOverdue(s, overdue[i] ?? 0));
+  }
+
+  /** Every objective with its attainment over its trailing window, from this process's events alone. */
   snapshot(): ObjectiveStatus[] {
     const now = this.#now();
     return this.#objectives.map((o) => {
@@ -100,10 +142,16 @@ export class SloRecorder {
       return {
         name: o.name, kind: o.kind, channel: o.channel ?? null, target: o.target,
         withinSeconds: o.withinMs / 1000, windowMinutes: o.windowMs / 60_000,
-        good, total, attainment, met: attainment === null ? null : attainment >= o.target,
+        good, total, overdue: 0, attainment, met: attainment === null ? null : attainment >= o.target,
       };
     });
   }
+}
+
+function withOverdue(s: ObjectiveStatus, overdue: number): ObjectiveStatus {
+  const events = s.total + overdue;
+  const attainment = events === 0 ? null : s.good / events;
+  return { ...s, overdue, attainment, met: attainment === null ? null : attainment >= s.target };
 }
 
 /** Drops buckets that ended before the window began (a bucket counts while any of it is inside). */

@@ -81,8 +81,20 @@ export interface TargetPause {
   pausedAt: number;
 }
 
+/** Orders in some states, received in a time range, on one channel or all. */
+export interface OrderCountQuery {
+  states: readonly OrderState[];
+  /** received (created) at or after, epoch ms */
+  receivedFrom: number;
+  /** received (created) before, epoch ms */
+  receivedBefore: number;
+  channel?: string;
+}
+
 /** What the operations backend (dead-letter workbench, cross-references, connectors) needs from the store. */
 export interface OperationsStore {
+  /** How many orders match, across every process (service level objectives count late orders with it). */
+  countOrders(query: OrderCountQuery): Promise<number>;
   /** Dead jobs counted by error code, without loading them. */
   deadLetterCounts(): Promise<DeadLetterCount[]>;
   /** Dead jobs newest first, filtered by codes or ids, with their order's channel and number. */

@@ -67,6 +67,21 @@ export function storeOperationsSuite(name: string, open: OpenStore): void {
       expect([...first, ...second].map((d) => d.deadAt)).toEqual([T0 + 30, T0 + 20, T0 + 10, T0]);
     });
 
+    it('counts orders by state, received time and channel', async () => {
+      await store.acceptOrder(orderInput('1', { now: T0 }));
+      await store.acceptOrder(orderInput('2', { now: T0 + 10, channelOrderId: '#2', idempotencyKeys: ['shop:#2'] }));
+      await store.acceptOrder(orderInput('3', { now: T0 + 20, channel: 'web', channelOrderId: '#3', idempotencyKeys: ['web:#3'] }));
+      await store.transitionOrder({ orderId: 'ord_2', from: ['received'], to: 'posted', now: T0 + 30, step: 'posted', erpRef: 'SO-2' });
+      const count = (q: Partial<Parameters<Store['countOrders']>[0]>) =>
+        store.countOrders({ states: ['received', 'validated'], receivedFrom: T0, receivedBefore: T0 + 100, ...q });
+      expect(await count({})).toBe(2);
+      expect(await count({ states: ['received', 'posted'] })).toBe(3);
+      expect(await count({ channel: 'web' })).toBe(1);
+      expect(await count({ receivedFrom: T0 + 1 })).toBe(1);
+      expect(await count({ receivedBefore: T0 + 20 })).toBe(1);
+      expect(await count({ states: [] })).toBe(0);
+    });
+
     it('replays a held order back to received, naming who, and leaves a revision job\'s order alone', async () => {
       const jobId = await heldOrder(store, '1', 'sku.unknown', T0);
       const replayed = await store.replayDeadLetter(jobId, T0 + 100, 'user:ann');

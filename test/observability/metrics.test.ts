@@ -110,9 +110,9 @@ describe('metrics after a real order flow', () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as { objectives: Record<string, unknown>[] };
     expect(body.objectives).toEqual([
-      { name: 'orders-posted-instantly', kind: 'order-posted', channel: null, target: 0.99, withinSeconds: 0.000_001, windowMinutes: 60, good: 0, total: 1, attainment: 0, met: false },
-      { name: 'orders-posted-10m', kind: 'order-posted', channel: CHANNEL, target: 0.99, withinSeconds: 600, windowMinutes: 60, good: 1, total: 1, attainment: 1, met: true },
-      { name: 'other-channel-posted-10m', kind: 'order-posted', channel: 'elsewhere', target: 0.95, withinSeconds: 600, windowMinutes: 60, good: 0, total: 0, attainment: null, met: null },
+      { name: 'orders-posted-instantly', kind: 'order-posted', channel: null, target: 0.99, withinSeconds: 0.000_001, windowMinutes: 60, good: 0, total: 1, overdue: 0, attainment: 0, met: false },
+      { name: 'orders-posted-10m', kind: 'order-posted', channel: CHANNEL, target: 0.99, withinSeconds: 600, windowMinutes: 60, good: 1, total: 1, overdue: 0, attainment: 1, met: true },
+      { name: 'other-channel-posted-10m', kind: 'order-posted', channel: 'elsewhere', target: 0.95, withinSeconds: 600, windowMinutes: 60, good: 0, total: 0, overdue: 0, attainment: null, met: null },
     ]);
   });
 });

@@ -3,7 +3,7 @@ import type { OrderState } from '../../canonical/states.js';
 import type { ErrorRecord } from '../../errors/crossdock-error.js';
 import type {
   CrossReference, CrossReferenceKind, CrossReferenceQuery, DeadLetterCount, DeadLetterEntry, DeadLetterSearch,
-  DiscardRequest, DiscardResult, OrderRemap, TargetPause,
+  DiscardRequest, DiscardResult, OrderCountQuery, OrderRemap, TargetPause,
 } from '../operations-types.js';
 import { inTransaction, jsonParam, type Queryable } from './pool.js';
 import { toErrorRecord } from './rows.js';
@@ -11,6 +11,17 @@ import { appendEvent } from './journal.js';
 
 // The operations backend's store operations: the dead-letter workbench, run-time
 // cross-references and paused targets (src/store/operations-types.ts).
+
+/** See `OperationsStore.countOrders`. */
+export async function countOrders(db: Queryable, q: OrderCountQuery): Promise<number> {
+  if (q.states.length === 0) return 0;
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM orders
+     WHERE state = ANY($1::text[]) AND created_at >= $2 AND created_at < $3 AND ($4::text IS NULL OR channel = $4)`,
+    [q.states, q.receivedFrom, q.receivedBefore, q.channel ?? null],
+  );
+  return rows[0]?.n ?? 0;
+}
 
 /** See `OperationsStore.deadLetterCounts`. */
 export async function deadLetterCounts(db: Queryable): Promise<DeadLetterCount[]> {

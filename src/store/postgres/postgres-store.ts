@@ -7,7 +7,7 @@ import {
 } from './inventory.js';
 import { appendAudit, listAudit } from './audit.js';
 import {
-  deadLetterCounts, deleteCrossReference, discardDeadLetter, findDeadLetters, listCrossReferences, listTargetPauses, pauseTarget,
+  countOrders, deadLetterCounts, deleteCrossReference, discardDeadLetter, findDeadLetters, listCrossReferences, listTargetPauses, pauseTarget,
   putCrossReference, remapOrder, resumeTarget,
 } from './operations.js';
 import * as access from './access.js';
@@ -108,6 +108,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     priceRulesVersion: () => priceRulesVersion(pool),
     appendAudit: (entry) => appendAudit(pool, entry),
     listAudit: (q) => listAudit(pool, q),
+    countOrders: (query) => countOrders(pool, query),
     deadLetterCounts: () => deadLetterCounts(pool),
     findDeadLetters: (q) => findDeadLetters(pool, q),
     discardDeadLetter: (r) => discardDeadLetter(pool, r),

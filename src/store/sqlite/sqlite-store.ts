@@ -189,6 +189,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     revokeApiKey: (clientId, keyId, now) => call('revokeApiKey', clientId, keyId, now),
     findApiKey: (keyHash) => call('findApiKey', keyHash),
     touchApiKey: (keyId, at) => call('touchApiKey', keyId, at),
+    countOrders: (query) => call('countOrders', query),
     deadLetterCounts: () => call('deadLetterCounts'),
     findDeadLetters: (q) => call('findDeadLetters', q),
     discardDeadLetter: (r) => call('discardDeadLetter', r),

@@ -18,7 +18,7 @@ import { deletePriceRules, loadPriceRules, priceRulesVersion, replacePriceRulesO
 import { appendAudit, listAudit } from './audit.js';
 import * as access from './access.js';
 import {
-  deadLetterCounts, deleteCrossReference, discardDeadLetter, findDeadLetters, listCrossReferences, listTargetPauses, pauseTarget,
+  countOrders, deadLetterCounts, deleteCrossReference, discardDeadLetter, findDeadLetters, listCrossReferences, listTargetPauses, pauseTarget,
   putCrossReference, remapOrder, resumeTarget,
 } from './operations.js';
 import { sql } from '../statements.js';
@@ -81,6 +81,7 @@ export const operations = {
   priceRulesVersion,
   appendAudit,
   listAudit,
+  countOrders,
   deadLetterCounts,
   findDeadLetters,
   discardDeadLetter,

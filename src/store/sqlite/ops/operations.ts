@@ -3,13 +3,23 @@ import type { OrderState } from '../../../canonical/states.js';
 import type { ErrorRecord } from '../../../errors/crossdock-error.js';
 import type {
   CrossReference, CrossReferenceKind, CrossReferenceQuery, DeadLetterCount, DeadLetterEntry, DeadLetterSearch,
-  DiscardRequest, DiscardResult, OrderRemap, TargetPause,
+  DiscardRequest, DiscardResult, OrderCountQuery, OrderRemap, TargetPause,
 } from '../../operations-types.js';
 import { sql } from '../statements.js';
 import { appendEvent } from './journal.js';
 
 // The operations backend's store operations: the dead-letter workbench, run-time
 // cross-references and paused targets (src/store/operations-types.ts).
+
+/** See `OperationsStore.countOrders`: a range of `orders_state` per state, received time tested per row. */
+export function countOrders(db: Database.Database, q: OrderCountQuery): number {
+  if (q.states.length === 0) return 0;
+  const states = q.states.map(() => '?').join(', ');
+  const channel = q.channel !== undefined ? ' AND channel = ?' : '';
+  const row = sql(db, `SELECT count(*) AS n FROM orders WHERE state IN (${states}) AND created_at >= ? AND created_at < ?${channel}`)
+    .get(...q.states, q.receivedFrom, q.receivedBefore, ...(q.channel !== undefined ? [q.channel] : [])) as { n: number };
+  return row.n;
+}
 
 /** See `OperationsStore.deadLetterCounts`: one pass over the dead jobs' partial index. */
 export function deadLetterCounts(db: Database.Database): DeadLetterCount[] {
