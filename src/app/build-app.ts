@@ -35,8 +35,9 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/types.js';
 import { Worker } from '../worker/runner.js';
-import { createOrderProcessHandler } from '../flows/order/handler.js';
 import { attachErp, type AttachedErp } from './erp.js';
+import { jobHandlersOf } from './job-handlers.js';
+import { periodicJobsOf } from './periodic.js';
 import { CrossdockError } from '../errors/crossdock-error.js';
 import { SANDBOX_ERP_PREFIX } from '../connectors/sandbox-erp/server.js';
 import { channelWebhookRoutes } from '../api/channel-webhooks.js';
@@ -45,36 +46,21 @@ import { availabilityRoutes } from '../api/availability.js';
 import { CHANNEL_TYPES } from '../channels/catalog.js';
 import { channelDeps } from '../channels/deps.js';
 import { buildChannelInstances } from '../channels/instances.js';
-import {
-  availabilityPublishHandler, channelDeliveryHandler, channelDocumentHandler, channelPollHandler, shipmentPublishHandler,
-} from '../channels/jobs.js';
-import { startPeriodicJobs, type PeriodicJob } from '../worker/periodic-jobs.js';
-import { CHANNEL_POLL_QUEUE } from '../channels/jobs.js';
+import { startPeriodicJobs } from '../worker/periodic-jobs.js';
 import { ediRoutes } from '../api/edi.js';
 import { invoiceRoutes } from '../api/invoices.js';
-import { ediOrderEventDispatcher, ediOrderEventHandler } from '../edi/order-events.js';
-import { EDI_OVERDUE_SCAN_QUEUE, ediAckOverdueHandler, ediOverdueScanHandler } from '../edi/overdue.js';
-import { ediShipmentSink, queueInvoice810 } from '../edi/outbound.js';
+import { ediOrderEventDispatcher } from '../edi/order-events.js';
 import { startOutboxRelay } from '../events/outbox-relay.js';
-import { invoicePublishHandler } from '../flows/invoice.js';
 import { buildEdiPartners } from '../edi/partners.js';
-import { EDI_POLL_QUEUE, ediPollHandler, ediReceiveHandler, ediSendHandler, type EdiDeps } from '../edi/runtime.js';
+import { type EdiDeps } from '../edi/runtime.js';
 import type { ChannelType } from '../channels/types.js';
-import { createOrderReviseHandler } from '../flows/order/revise.js';
-import { ERP_CHANGES_QUEUE, ERP_FEEDS, erpChangesHandler } from '../flows/erp-changes.js';
-import { ERP_STOCK_SNAPSHOT_QUEUE, erpStockSnapshotHandler } from '../flows/erp-stock-snapshot.js';
 import { inventoryRoutes } from '../api/inventory.js';
 import { InventoryEngine } from '../inventory/engine.js';
-import { followOrderState } from '../inventory/order-events.js';
 import { AvailabilityPublisher } from '../inventory/publisher.js';
-import { INVENTORY_RECONCILE_QUEUE, inventoryReconcileHandler } from '../inventory/reconcile.js';
 import { buildInventoryFeeds } from '../inventory/feeds/feeds.js';
 import { priceRoutes } from '../api/prices.js';
 import { openPriceBook, startPriceBookRefresh } from '../pricing/book-store.js';
-import { priceListLoadHandler, priceListLoadJob } from '../pricing/erp-load.js';
-import { priceCheckStep } from '../flows/order/steps/check-prices.js';
 import { inventoryFeedRoutes } from '../inventory/feeds/http.js';
-import { inventoryFeedPeriodicJobs, inventoryFeedPollHandler } from '../inventory/feeds/poll.js';
 
 export interface BuildOptions {
   logger?: Logger | false;
@@ -197,27 +183,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   let polls: { stop(): void } | undefined;
   let relay: { stop(): void } | undefined;
   let priceRefresh: { stop(): void } | undefined;
-  /** Channel polls and EDI folder polls: one job per source and interval across all processes. */
-  const periodicJobs = (): PeriodicJob[] => [
-    ...[...channels.values()].filter((c) => c.connector.polling).map((c) => ({
-      name: `poll:${c.id}`, queue: CHANNEL_POLL_QUEUE, payload: { instance: c.id }, intervalMs: c.config.pollIntervalSeconds * 1000, target: c.id,
-    })),
-    ...[...edi.partners.values()].filter((p) => p.transport).map((p) => ({
-      name: `edi-poll:${p.id}`, queue: EDI_POLL_QUEUE, payload: { partner: p.id }, intervalMs: p.settings.pollIntervalSeconds * 1000, target: `edi:${p.id}`,
-    })),
-    // Missing 997s are looked for every minute: the windows are hours.
-    ...(edi.partners.size > 0 ? [{ name: 'edi-overdue-scan', queue: EDI_OVERDUE_SCAN_QUEUE, payload: {}, intervalMs: 60_000 }] : []),
-    // An ERP without webhooks is asked what changed: shipments, invoices, stock.
-    ...inventoryFeedPeriodicJobs(feeds.values()),
-    ...(erp?.connector.stock?.allLevels && config.erp.stockSnapshotMs > 0
-      ? [{ name: 'erp-stock-snapshot', queue: ERP_STOCK_SNAPSHOT_QUEUE, payload: {}, intervalMs: config.erp.stockSnapshotMs, target: 'erp' }]
-      : []),
-    ...(erp?.connector.priceList && config.prices.erpLoadMs > 0 ? [priceListLoadJob(erp.connector.name, config.prices.erpLoadMs)] : []),
-    { name: 'inventory-reconcile', queue: INVENTORY_RECONCILE_QUEUE, payload: {}, intervalMs: config.inventory.reconcileMs },
-    ...(erp?.connector.changes
-      ? ERP_FEEDS.map((feed) => ({ name: `erp-changes:${feed}`, queue: ERP_CHANGES_QUEUE, payload: { feed }, intervalMs: config.erp.changePollSeconds * 1000, target: 'erp' }))
-      : []),
-  ];
   return {
     config, http, store, metrics, policies, inventory, series, access,
     routes: () => access.routes(),
@@ -234,66 +199,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       // stock report; one that does not (the sandbox) counts it until it ships.
       inventory.handOver(!erp.connector.changes ? {}
         : erp.connector.allocatesOrders ? { allocatingSources: [erp.connector.name] } : { atShipment: true });
-      const channelJobs = {
-        store, clock, metrics, maxAttempts: config.worker.maxAttempts, instances: channels, notifyWork, logger: log,
-        onShipped: (orderId: string, lines: readonly { sku: string; quantity: number; uom?: string }[], orderLines: readonly { sku: string; quantity: number; uom?: string }[]) =>
-          inventory.settleShipped(orderId, lines, orderLines),
-        otherShipmentSink: (channel: string) => { const partner = edi.partners.get(channel); return partner ? ediShipmentSink(edi, partner) : undefined; },
-      };
       worker = new Worker(
         {
           store, clock, logger: log, metrics, tracing,
-          handlers: [
-            createOrderProcessHandler({
-              store, erp: erp.connector, clock, metrics, inventory, onStockState: followOrderState(inventory),
-              checkPrices: priceCheckStep({ book: prices, settings: config.prices, store, clock, metrics }), crossReferences,
-            }),
-            ...(erp.connector.stock?.allLevels
-              ? [erpStockSnapshotHandler({ clock, logger: log, erpName: erp.connector.name, stock: { allLevels: erp.connector.stock.allLevels.bind(erp.connector.stock) }, inventory })]
-              : []),
-            ...(erp.connector.priceList
-              ? [priceListLoadHandler({ store, clock, book: prices, erpName: erp.connector.name, priceList: erp.connector.priceList, logger: log })]
-              : []),
-            inventoryReconcileHandler({ engine: inventory, store, now: () => clock.now(), onReport: (r) => {
-              for (const f of r.findings) metrics.reconciliationExceptions.inc({ kind: `reservation-${f.finding}` });
-              if (r.findings.length > 0) log.warn({ findings: r.findings }, 'reservation reconciliation released stock');
-            } }),
-            createOrderReviseHandler({ store, clock, metrics, erp: erp.connector, onStockState: followOrderState(inventory) }),
-            ...(erp.connector.changes
-              ? [erpChangesHandler({
-                  store, clock, metrics, logger: log, maxAttempts: config.worker.maxAttempts, erpName: erp.connector.name,
-                  feed: erp.connector.changes, inventory, notifyWork,
-                })]
-              : []),
-            inventoryFeedPollHandler({ store, clock, intake: inventory, metrics, feeds }),
-            channelDeliveryHandler(channelJobs),
-            channelDocumentHandler(channelJobs),
-            channelPollHandler(channelJobs),
-            shipmentPublishHandler(channelJobs),
-            availabilityPublishHandler(channelJobs),
-            ediReceiveHandler(edi),
-            ediSendHandler(edi),
-            ediPollHandler(edi),
-            ediOrderEventHandler(edi),
-            ediOverdueScanHandler(edi),
-            ediAckOverdueHandler(),
-            invoicePublishHandler({
-              store, clock,
-              publish: async (record, order, invoice, correlationId) => {
-                const partner = edi.partners.get(record.channel);
-                if (!partner) return undefined;
-                const queued = await queueInvoice810(edi, partner, invoice, order, correlationId);
-                return { system: `edi:${partner.id}`, id: queued.messageId, number: queued.interchangeControlNumber };
-              },
-            }),
-          ],
+          handlers: jobHandlersOf({ config, store, clock, metrics, logger: log, erp, inventory, prices, crossReferences, channels, edi, feeds, notifyWork }),
         },
         config.worker,
       );
       worker.start();
       await publisher.start();
       priceRefresh = startPriceBookRefresh({ book: prices, store, intervalMs: config.prices.refreshMs, logger: log });
-      polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobs(), paused: pauses.pausedFor });
+      polls = startPeriodicJobs({ store, clock, logger: log, notifyWork, jobs: periodicJobsOf({ config, channels, edi, feeds, erp }), paused: pauses.pausedFor });
       if (edi.partners.size > 0) relay = startOutboxRelay({ name: 'edi', store, clock, logger: log, dispatch: ediOrderEventDispatcher(edi) });
       await series.start();
       started = true;
