@@ -62,6 +62,9 @@ describe('SloRecorder', () => {
     expect(posted).toMatchObject({ good: 1, total: 1, overdue: 3, attainment: 0.25, met: false });
     expect(inventory).toMatchObject({ total: 0, overdue: 0, attainment: null, met: null });
     expect(asked[0]).toEqual(['posted-5m', now - 10 * 60_000, now - 300_000]);
+    // Read again at once, the counts are not asked for again.
+    await slo.status();
+    expect(asked).toHaveLength(2);
     // The in-process counts alone stay as they were.
     expect(slo.snapshot()[0]).toMatchObject({ good: 1, total: 1, overdue: 0, attainment: 1 });
   });

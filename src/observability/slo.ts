@@ -5,6 +5,11 @@ import type { Objective, ObjectiveKind } from './config-schema.js';
 
 /** Attainment is counted in buckets of this width; the window slides one bucket at a time. */
 const BUCKET_MS = 60_000;
+/**
+ * Overdue counts are read from the store at most this often: scrapes, the console and
+ * `GET /v1/slo` may come many times a second, and a minute-scale objective needs no fresher.
+ */
+const OVERDUE_FRESH_MS = 2_000;
 
 /** One objective as the console and `GET /v1/slo` show it. */
 export interface ObjectiveStatus {
@@ -68,6 +73,7 @@ export class SloRecorder {
   readonly #buckets = new Map<string, Bucket[]>();
   readonly #events: Counter<'objective' | 'outcome'>;
   readonly #overdue: OverdueCounter | undefined;
+  #overdueRead: { at: number; counts: Promise<number[]> } | undefined;
 
   constructor(objectives: readonly Objective[], registry: Registry, now: () => number, overdue?: OverdueCounter) {
     this.#objectives = objectives;
@@ -122,7 +128,11 @@ export class SloRecorder {
     const counter = this.#overdue;
     if (!counter) return snapshot;
     const now = this.#now();
-    const overdue = await Promise.all(this.#objectives.map((o) => counter(o, now - o.windowMs, now - o.withinMs).catch(() => 0)));
+    if (!this.#overdueRead || now - this.#overdueRead.at >= OVERDUE_FRESH_MS || now < this.#overdueRead.at) {
+      const counts = Promise.all(this.#objectives.map((o) => counter(o, now - o.windowMs, now - o.withinMs).catch(() => 0)));
+      this.#overdueRead = { at: now, counts };
+    }
+    const overdue = await this.#overdueRead.counts;
     return snapshot.map((s, i) => withOverdue(s, overdue[i] ?? 0));
   }
 
