@@ -222,7 +222,17 @@ async function shipmentLatencies(tryton: TestTryton, shopify: ShopifyFake, cross
   }
   const deadline = Date.now() + 300_000;
   while ((await crossdock.metric('crossdock_orders_posted_total')) < postedBefore + options.shipments) {
-    if (Date.now() > deadline) throw new Error('crossdock did not post the Shopify orders within 5 minutes');
+    if (Date.now() > deadline) {
+      // Say which orders are missing and where each stands, so the cause can be read from the run.
+      const states: string[] = [];
+      for (const id of ids) {
+        const page = (await (await fetch(`${crossdock.url}/v1/messages?q=${id}&limit=20`)).json()) as { items?: { subjectId: string | null; kind: string }[] };
+        const orderId = page.items?.find((m) => m.kind === 'order')?.subjectId;
+        const order = orderId ? ((await (await fetch(`${crossdock.url}/v1/orders/${orderId}`)).json()) as { state?: string; reason?: unknown }) : undefined;
+        states.push(`${id}: ${order ? JSON.stringify({ orderId, state: order.state, reason: order.reason }) : 'not journaled'}`);
+      }
+      throw new Error(`crossdock did not post the Shopify orders within 5 minutes:\n${states.join('\n')}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 
